@@ -240,3 +240,12 @@ def test_disagreement_spread(est_for_intercom):
     d = pr.disagreement(est_for_intercom)
     assert (d["spread"] >= 1).all()
     assert d["rice_min"].le(d["rice_mean"]).all() and d["rice_mean"].le(d["rice_max"]).all()
+
+
+def test_triangular_sampler_stays_in_range_and_has_the_right_mean():
+    rng = np.random.default_rng(0)
+    low, mode, high = np.array([0.0, 5.0, 2.0]), np.array([1.0, 5.0, 2.0]), np.array([4.0, 5.0, 2.0])
+    x = pr._sample_factor(rng, low, mode, high, 20000)
+    assert (x >= low).all() and (x <= high).all()
+    assert x[:, 0].mean() == pytest.approx((0 + 1 + 4) / 3, abs=0.03)
+    assert (x[:, 1] == 5).all() and (x[:, 2] == 2).all()   # zero-width ranges are exact

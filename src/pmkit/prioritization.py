@@ -387,13 +387,21 @@ def disagreement(estimates: pd.DataFrame) -> pd.DataFrame:
 
 
 def _sample_factor(rng, low, mode, high, n):
-    """Triangular samples per item (columns) with degenerate ranges handled."""
+    """Triangular samples (rows = simulations, columns = items) by the inverse CDF.
+
+    Unlike ``Generator.triangular`` this accepts zero-width ranges (low == high), which is what
+    an item with no uncertainty has.
+    """
     low = np.minimum(low, mode)
     high = np.maximum(high, mode)
     width = high - low
-    safe_high = np.where(width > 0, high, low + 1e-12)
-    draws = rng.triangular(low, np.clip(mode, low, safe_high), safe_high, size=(n, len(low)))
-    return np.where(width > 0, draws, low)
+    left = mode - low
+    u = rng.random((n, len(low)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        split = np.where(width > 0, left / width, 0.0)
+    rising = low + np.sqrt(u * width * left)
+    falling = high - np.sqrt((1 - u) * width * (high - mode))
+    return np.where(u < split, rising, falling)
 
 
 def monte_carlo_topk(

@@ -1,0 +1,432 @@
+"""The RICE calculator: adjust any item's estimates and watch the ranking move.
+
+``RiceCalculatorModel`` holds the state and does the work; ``rice_calculator()`` builds the
+ipywidgets view on top of it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from .. import prioritization as pr
+from . import _common as c
+
+FIELDS = pr.RICE_FACTORS
+SAVE_NAME = "rice_estimates.json"
+MODULE_DIR = "03-prioritization"
+
+
+def _parse_confidence(value) -> float:
+    """Accept 0.8, 80 or "80%" for a confidence and return a fraction."""
+    if isinstance(value, str):
+        text = value.strip().replace(" ", "")
+        if text.endswith("%"):
+            return float(text[:-1]) / 100
+        value = float(text)
+    value = float(value)
+    return value / 100 if 1 < value <= 100 else value
+
+
+def check_estimate(field: str, value) -> float:
+    """Validate one RICE estimate typed by a learner; return it as a float.
+
+    Raises ``ValueError`` with a sentence the learner can act on.
+    """
+    if field not in FIELDS:
+        raise ValueError(f"'{field}' is not a RICE estimate; choose one of {', '.join(FIELDS)}.")
+    try:
+        number = _parse_confidence(value) if field == "confidence" else float(str(value).replace(",", ""))
+    except (TypeError, ValueError):
+        raise ValueError(f"{field} must be a number; got {value!r}.") from None
+    if not np.isfinite(number):
+        raise ValueError(f"{field} must be a finite number; got {value!r}.")
+    if field == "reach" and number < 0:
+        raise ValueError("Reach counts people or events per quarter, so it cannot be negative.")
+    if field == "impact" and not any(np.isclose(number, s) for s in pr.IMPACT_SCALE):
+        raise ValueError("Impact must be on Intercom's scale: 3 massive, 2 high, 1 medium, 0.5 low, 0.25 minimal.")
+    if field == "confidence" and not 0 < number <= 1:
+        raise ValueError("Confidence must be above 0% and at most 100% (Intercom uses 100%, 80% and 50%).")
+    if field == "effort" and number <= 0:
+        raise ValueError("Effort must be more than 0 person-months (use 0.5 for well under a month).")
+    return number
+
+
+class RiceCalculatorModel:
+    """State of the RICE calculator.
+
+    ``backlog`` is a loaded backlog (``pmkit.data.load_backlog``). The learner's changes are
+    kept as overrides on top of the original estimates, so ``reset()`` and ``changes()`` are
+    exact, and they can be saved to and restored from the learner's work folder.
+    """
+
+    def __init__(self, backlog: pd.DataFrame, capacity: float | None = None, max_rows: int = 40):
+        pr._require(backlog, ("id", "title") + FIELDS, "The RICE calculator")
+        items = pr._by_id(backlog)
+        self._original = items
+        self._current = items.copy()
+        for f in FIELDS:
+            self._original[f] = self._original[f].astype(float)
+            self._current[f] = self._current[f].astype(float)
+        self.overrides: dict[tuple[str, str], float] = {}
+        self.history: list[tuple[str, str, float, float]] = []
+        self.theme: str | None = None
+        total = float(self._original["effort"].sum())
+        self.capacity = float(capacity) if capacity is not None else round(total / 3 * 2) / 2
+        self.max_rows = max_rows
+        self._cache: pd.DataFrame | None = None
+
+    # ---- state changes ---------------------------------------------------------------------
+    @property
+    def ids(self) -> list[str]:
+        return list(self._original.index)
+
+    @property
+    def themes(self) -> list[str]:
+        if "theme" not in self._original.columns:
+            return []
+        return sorted(self._original["theme"].dropna().astype(str).unique())
+
+    def title(self, item_id: str) -> str:
+        return str(self._original.at[item_id, "title"])
+
+    def estimate(self, item_id: str, field: str) -> float:
+        self._check_id(item_id)
+        return float(self._current.at[item_id, field])
+
+    def original(self, item_id: str, field: str) -> float:
+        self._check_id(item_id)
+        return float(self._original.at[item_id, field])
+
+    def _check_id(self, item_id: str) -> None:
+        if item_id not in self._original.index:
+            raise ValueError(f"There is no item {item_id!r} in this backlog.")
+
+    def set_estimate(self, item_id: str, field: str, value) -> None:
+        """Change one estimate. Invalid input raises ValueError and changes nothing."""
+        self._check_id(item_id)
+        number = check_estimate(field, value)
+        before = float(self._current.at[item_id, field])
+        self._current.at[item_id, field] = number
+        if np.isclose(number, self._original.at[item_id, field]):
+            self.overrides.pop((item_id, field), None)
+        else:
+            self.overrides[(item_id, field)] = number
+        self.history.append((item_id, field, before, number))
+        self._cache = None
+
+    def set_theme(self, theme: str | None) -> None:
+        if theme in (None, "", c.ALL_THEMES):
+            self.theme = None
+        elif theme not in self.themes:
+            raise ValueError(f"Unknown theme {theme!r}; choose one of {', '.join(self.themes)}.")
+        else:
+            self.theme = theme
+        self._cache = None
+
+    def set_capacity(self, person_months: float) -> None:
+        value = float(person_months)
+        if not np.isfinite(value) or value < 0:
+            raise ValueError("Capacity must be 0 or more person-months.")
+        self.capacity = value
+        self._cache = None
+
+    def reset(self, item_id: str | None = None) -> None:
+        """Undo the learner's changes (for one item, or all)."""
+        for key in [k for k in self.overrides if item_id is None or k[0] == item_id]:
+            self._current.at[key[0], key[1]] = self._original.at[key[0], key[1]]
+            del self.overrides[key]
+        self._cache = None
+
+    # ---- results ---------------------------------------------------------------------------
+    def table(self) -> pd.DataFrame:
+        """Ranked RICE table for the current estimates and theme, with a ``fits`` column."""
+        if self._cache is None:
+            items = self._current
+            if self.theme is not None:
+                items = items[items["theme"].astype(str) == self.theme]
+            scores = pr.rice_score(*(items[f].to_numpy(float) for f in FIELDS))
+            cols = [col for col in ("title", "theme") if col in items.columns]
+            table = items[cols + list(FIELDS)].copy()
+            table["rice"] = scores
+            table = pr._ranked(table, "rice")
+            table["fits"] = pr.fits_capacity(table, self.capacity)
+            table["changed"] = table.index.isin({i for i, _ in self.overrides})
+            self._cache = table
+        return self._cache
+
+    def top(self, n: int = 3) -> list[str]:
+        return list(self.table().index[:n])
+
+    def changes(self) -> pd.DataFrame:
+        """The learner's changes against the original estimates."""
+        rows = [
+            {"id": i, "field": f, "original": float(self._original.at[i, f]), "now": v}
+            for (i, f), v in sorted(self.overrides.items())
+        ]
+        return pd.DataFrame(rows, columns=["id", "field", "original", "now"])
+
+    def summary(self) -> str:
+        t = self.table()
+        if t.empty:
+            return "No items match this filter."
+        fit = t[t["fits"]]
+        scope = f"theme {self.theme}" if self.theme else "the whole backlog"
+        top = ", ".join(f"{i} ({c.esc(self.title(i))})" for i in t.index[:3])
+        return (
+            f"Top three for {scope}: {top}. "
+            f"{len(fit)} of {len(t)} items fit in {c.fmt_number(self.capacity)} person-months "
+            f"({c.fmt_number(fit['effort'].sum())} used)."
+        )
+
+    def table_html(self) -> str:
+        t = self.table()
+        shown = t.head(self.max_rows)
+        changed = {(str(i), f) for (i, f) in self.overrides}
+        cols = {"rank": "Rank", "id": "Id", "title": "Item"}
+        if "theme" in t.columns:
+            cols["theme"] = "Theme"
+        cols.update({"reach": "Reach", "impact": "Impact", "confidence": "Confidence", "effort": "Effort (pm)",
+                     "rice": "RICE", "fits": "Fits capacity?"})
+        formats = {
+            "reach": c.fmt_number, "impact": c.fmt_number, "confidence": c.fmt_percent,
+            "effort": c.fmt_number, "rice": c.fmt_number, "rank": str,
+            "title": c.esc, "theme": c.esc, "fits": lambda v: "yes" if v else "no",
+        }
+        body = c.html_table(
+            shown, cols, formats, css_class="pmkit-table",
+            row_class=lambda i, r: "" if r["fits"] else "pmkit-out",
+            caption="RICE ranking (reach × impact × confidence ÷ effort)", highlight=changed,
+        )
+        more = len(t) - len(shown)
+        if more > 0:
+            body += f'<p class="pmkit-note">… and {more:,} more items below.</p>'
+        return body
+
+    def figure(self, n: int = 15) -> Figure:
+        """Horizontal bars of the top ``n`` items; items inside the capacity line are solid."""
+        t = self.table().head(n).iloc[::-1]
+        fig = Figure(figsize=(7.5, 0.32 * max(len(t), 3) + 1.2), layout="constrained")
+        ax = fig.subplots()
+        if t.empty:
+            ax.text(0.5, 0.5, "No items match this filter", ha="center", va="center")
+            ax.set_axis_off()
+            return fig
+        colours = [c.BLUE if f else c.GREY for f in t["fits"]]
+        hatches = ["" if f else "//" for f in t["fits"]]
+        bars = ax.barh([f"{i} · {str(r.title)[:38]}" for i, r in t.iterrows()], t["rice"], color=colours)
+        for bar, hatch, changed in zip(bars, hatches, t["changed"]):
+            bar.set_hatch(hatch)
+            if changed:
+                bar.set_edgecolor(c.VERMILLION)
+                bar.set_linewidth(2)
+        ax.set_xlabel("RICE score (reach × impact × confidence ÷ effort)")
+        ax.set_title(
+            f"Top {len(t)} by RICE · solid = fits in {c.fmt_number(self.capacity)} person-months, "
+            "hatched = does not",
+            fontsize=9,
+        )
+        ax.tick_params(axis="y", labelsize=8)
+        ax.spines[["top", "right"]].set_visible(False)
+        return fig
+
+    # ---- saving the learner's work ---------------------------------------------------------
+    def to_json(self) -> dict:
+        return {
+            "overrides": [{"id": i, "field": f, "value": v} for (i, f), v in sorted(self.overrides.items())],
+            "theme": self.theme,
+            "capacity": self.capacity,
+        }
+
+    def apply_json(self, data: dict) -> list[str]:
+        """Restore saved state; returns messages about entries that no longer apply."""
+        skipped = []
+        for entry in data.get("overrides", []):
+            try:
+                self.set_estimate(str(entry["id"]), str(entry["field"]), entry["value"])
+            except (KeyError, TypeError, ValueError) as err:
+                skipped.append(f"skipped a saved change ({entry!r}): {err}")
+        try:
+            if data.get("capacity") is not None:
+                self.set_capacity(data["capacity"])
+            self.set_theme(data.get("theme"))
+        except (TypeError, ValueError) as err:
+            skipped.append(f"skipped the saved filter: {err}")
+        self.history.clear()
+        return skipped
+
+    def save(self, path: str | os.PathLike | None = None) -> Path:
+        """Write the learner's changes as JSON (atomically) and return the path."""
+        target = Path(path) if path is not None else default_save_path()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".rice-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(self.to_json(), fh, indent=2)
+            fh.write("\n")
+        os.replace(tmp, target)
+        return target
+
+    def load(self, path: str | os.PathLike | None = None) -> list[str]:
+        """Restore changes saved earlier. A missing file is fine; a damaged one is reported."""
+        source = Path(path) if path is not None else default_save_path()
+        if not source.exists():
+            return []
+        try:
+            data = json.loads(source.read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                raise ValueError("not a JSON object")
+        except (OSError, ValueError) as err:
+            return [f"Could not read your saved estimates in {source} ({err}); starting from the original ones."]
+        return self.apply_json(data)
+
+
+def default_save_path() -> Path:
+    from ..paths import work_dir
+
+    return work_dir() / MODULE_DIR / SAVE_NAME
+
+
+# --------------------------------------------------------------------------------------------
+# View
+# --------------------------------------------------------------------------------------------
+def rice_calculator(backlog: pd.DataFrame | None = None, capacity: float | None = None,
+                    restore: bool = True, autosave: bool = True):
+    """The RICE calculator as an ipywidgets app.
+
+    Pick an item, change its reach, impact, confidence or effort, filter by theme and move the
+    capacity line: the ranked table and the chart update at once. With ``autosave`` every
+    valid change is saved to your work folder (``my-work/``) and restored next time.
+    """
+    import ipywidgets as W
+
+    if backlog is None:
+        from ..data import load_backlog
+
+        backlog = load_backlog()
+    model = RiceCalculatorModel(backlog, capacity=capacity)
+    messages = model.load() if restore else []
+
+    item = W.Dropdown(options=[(f"{i} · {model.title(i)}", i) for i in model.ids], description="Item",
+                      layout=W.Layout(width="420px"))
+    reach = W.BoundedFloatText(min=0, max=1e12, step=100, description="Reach / qtr", layout=W.Layout(width="220px"))
+    impact = W.Dropdown(options=[(label, v) for v, label in c.IMPACT_LABELS.items()], description="Impact",
+                        layout=W.Layout(width="220px"))
+    confidence = W.Dropdown(description="Confidence", layout=W.Layout(width="220px"))
+    effort = W.BoundedFloatText(min=0.5, max=1e6, step=0.5, description="Effort (pm)", layout=W.Layout(width="220px"))
+    theme = W.Dropdown(options=[c.ALL_THEMES] + model.themes, value=model.theme or c.ALL_THEMES,
+                       description="Theme", layout=W.Layout(width="300px"))
+    total = float(model._original["effort"].sum())
+    cap = W.FloatSlider(value=model.capacity, min=0, max=max(total, model.capacity), step=0.5,
+                        description="Capacity (pm)", continuous_update=False, readout_format=".1f",
+                        layout=W.Layout(width="420px"))
+    reset_item = W.Button(description="Reset this item", icon="undo")
+    reset_all = W.Button(description="Reset all", icon="refresh")
+    status = W.HTML()
+    top = W.HTML()
+    table = W.HTML()
+    chart = W.Output()
+
+    for w, cls in ((item, "item"), (reach, "reach"), (impact, "impact"), (confidence, "confidence"),
+                   (effort, "effort"), (theme, "theme"), (cap, "capacity"), (reset_item, "reset-item"),
+                   (reset_all, "reset"), (status, "status"), (top, "top"), (table, "table"), (chart, "chart")):
+        w.add_class(f"pmkit-rice-{cls}")
+
+    busy = {"filling": False}
+
+    def fill_fields(*_):
+        busy["filling"] = True
+        try:
+            i = item.value
+            reach.value = model.estimate(i, "reach")
+            impact.value = model.estimate(i, "impact")
+            conf = model.estimate(i, "confidence")
+            options = dict(c.CONFIDENCE_LABELS)
+            if not any(np.isclose(conf, v) for v in options):
+                options[conf] = f"{conf:.0%}"
+            confidence.options = [(label, v) for v, label in sorted(options.items(), reverse=True)]
+            confidence.value = next(v for v in options if np.isclose(v, conf))
+            effort.value = model.estimate(i, "effort")
+        finally:
+            busy["filling"] = False
+
+    def refresh(note: str = ""):
+        table.value = c.TABLE_CSS + model.table_html()
+        top.value = f'<p class="pmkit-note">{model.summary()}</p>'
+        if note:
+            status.value = note
+        c.show_figure(chart, model.figure())
+
+    def saved_note() -> str:
+        if not autosave:
+            return ""
+        path = model.save()
+        return f'<span class="pmkit-note">Saved your changes to {c.esc(_short(path))}.</span>'
+
+    def on_estimate(field):
+        def handler(change):
+            if busy["filling"]:
+                return
+            try:
+                model.set_estimate(item.value, field, change["new"])
+            except ValueError as err:
+                status.value = f'<span class="pmkit-error">{c.esc(err)}</span>'
+                fill_fields()
+                return
+            refresh(saved_note())
+        return handler
+
+    for w, field in ((reach, "reach"), (impact, "impact"), (confidence, "confidence"), (effort, "effort")):
+        w.observe(on_estimate(field), names="value")
+    item.observe(fill_fields, names="value")
+
+    def on_theme(change):
+        model.set_theme(change["new"])
+        refresh(saved_note())
+
+    def on_capacity(change):
+        model.set_capacity(change["new"])
+        refresh(saved_note())
+
+    def on_reset(which):
+        def handler(_):
+            model.reset(item.value if which == "item" else None)
+            fill_fields()
+            refresh(saved_note())
+        return handler
+
+    theme.observe(on_theme, names="value")
+    cap.observe(on_capacity, names="value")
+    reset_item.on_click(on_reset("item"))
+    reset_all.on_click(on_reset("all"))
+
+    fill_fields()
+    note = ""
+    if model.overrides:
+        note = (f'<span class="pmkit-note">Restored {len(model.overrides)} change(s) you saved earlier. '
+                "Press “Reset all” to go back to the team's estimates.</span>")
+    if messages:
+        note += "".join(f'<br><span class="pmkit-error">{c.esc(m)}</span>' for m in messages)
+    refresh(note)
+
+    controls = W.VBox([
+        W.HTML("<b>Change an item's estimates</b> (Intercom's scales)"),
+        item, W.HBox([reach, effort]), W.HBox([impact, confidence]), W.HBox([reset_item, reset_all]),
+        W.HTML("<b>Filter and capacity</b>"), theme, cap,
+    ])
+    app = W.VBox([controls, status, top, W.HBox([table]), chart])
+    app.add_class("pmkit-rice")
+    app.model_ = model  # for tests and curious learners
+    return app
+
+
+def _short(path: Path) -> str:
+    """The path relative to the course folder when it is inside it (shorter to read)."""
+    from ..paths import REPO_ROOT
+
+    return str(path.relative_to(REPO_ROOT)) if path.is_relative_to(REPO_ROOT) else str(path)
