@@ -104,7 +104,8 @@ def rice_score(reach, impact, confidence, effort):
         problems.append("effort must be more than 0 person-months (use 0.5 for well under a month)")
     if problems:
         raise ValueError("Cannot compute RICE: " + "; ".join(problems) + ".")
-    score = r * i * c / e
+    with np.errstate(over="ignore"):  # astronomically large inputs give inf, not a warning
+        score = r * i * c / e
     return float(score) if score.ndim == 0 else score
 
 
