@@ -49,11 +49,11 @@ def test_raising_second_items_reach_makes_it_first(backlog):
 
 
 @pytest.mark.parametrize("field, value, words", [
-    ("effort", 0, "more than 0"),
-    ("effort", "-1", "more than 0"),
+    ("effort", 0, "zero"),
+    ("effort", "-1", "negative"),
     ("impact", 4, "Intercom"),
     ("confidence", "150%", "at most 100%"),
-    ("reach", "lots", "number"),
+    ("reach", "lots", "not a number"),
     ("reach", -10, "negative"),
     ("colour", 1, "not a RICE estimate"),
 ])

@@ -16,6 +16,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import prioritization as pr
+from ..data import DataError, validate_value
 from . import _common as c
 
 FIELDS = pr.RICE_FACTORS
@@ -23,39 +24,19 @@ SAVE_NAME = "rice_estimates.json"
 MODULE_DIR = "03-prioritization"
 
 
-def _parse_confidence(value) -> float:
-    """Accept 0.8, 80 or "80%" for a confidence and return a fraction."""
-    if isinstance(value, str):
-        text = value.strip().replace(" ", "")
-        if text.endswith("%"):
-            return float(text[:-1]) / 100
-        value = float(text)
-    value = float(value)
-    return value / 100 if 1 < value <= 100 else value
-
-
 def check_estimate(field: str, value) -> float:
     """Validate one RICE estimate typed by a learner; return it as a float.
 
+    Uses the same rules as the file loader (:func:`pmkit.data.validate_value`): ``"80%"``, ``80``
+    and ``0.8`` are all a confidence of 0.8; impact must be on Intercom's scale; effort above 0.
     Raises ``ValueError`` with a sentence the learner can act on.
     """
     if field not in FIELDS:
         raise ValueError(f"'{field}' is not a RICE estimate; choose one of {', '.join(FIELDS)}.")
     try:
-        number = _parse_confidence(value) if field == "confidence" else float(str(value).replace(",", ""))
-    except (TypeError, ValueError):
-        raise ValueError(f"{field} must be a number; got {value!r}.") from None
-    if not np.isfinite(number):
-        raise ValueError(f"{field} must be a finite number; got {value!r}.")
-    if field == "reach" and number < 0:
-        raise ValueError("Reach counts people or events per quarter, so it cannot be negative.")
-    if field == "impact" and not any(np.isclose(number, s) for s in pr.IMPACT_SCALE):
-        raise ValueError("Impact must be on Intercom's scale: 3 massive, 2 high, 1 medium, 0.5 low, 0.25 minimal.")
-    if field == "confidence" and not 0 < number <= 1:
-        raise ValueError("Confidence must be above 0% and at most 100% (Intercom uses 100%, 80% and 50%).")
-    if field == "effort" and number <= 0:
-        raise ValueError("Effort must be more than 0 person-months (use 0.5 for well under a month).")
-    return number
+        return float(validate_value(field, value))
+    except DataError as err:
+        raise ValueError(f"{field}: {err.problems[0].message}") from None
 
 
 class RiceCalculatorModel:
