@@ -120,16 +120,21 @@ def test_save_and_restore_survive_a_new_model(backlog, work_dir):
     assert fresh.theme == m.themes[1] and fresh.capacity == 7.5
 
 
-def test_damaged_save_file_is_reported_not_fatal(backlog, work_dir):
+def test_damaged_save_file_is_set_aside_not_fatal(backlog, work_dir, capsys):
     m = RiceCalculatorModel(backlog)
     path = m.save()
     path.write_text("{not json", encoding="utf-8")
+    fresh = RiceCalculatorModel(backlog)
+    assert fresh.load() == []
+    assert fresh.changes().empty
+    assert list(path.parent.glob("answers.json.bak-*")), "the damaged file is kept aside, not deleted"
+    assert "not valid JSON" in capsys.readouterr().out
+    from pmkit import work
+    work.save_answer("03-prioritization", "rice_calculator",
+                     {"overrides": [{"id": "B01", "field": "effort", "value": 0},
+                                    {"id": "ZZZ", "field": "reach", "value": 1}]})
     msgs = RiceCalculatorModel(backlog).load()
-    assert msgs and "Could not read" in msgs[0]
-    path.write_text(json.dumps({"overrides": [{"id": "B01", "field": "effort", "value": 0},
-                                              {"id": "ZZZ", "field": "reach", "value": 1}]}), encoding="utf-8")
-    msgs = RiceCalculatorModel(backlog).load()
-    assert len(msgs) == 2
+    assert len(msgs) == 2 and "zero" in msgs[0] and "ZZZ" in msgs[1]
 
 
 def test_table_html_and_figure(backlog):

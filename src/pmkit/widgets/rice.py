@@ -6,9 +6,6 @@ ipywidgets view on top of it.
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -16,12 +13,13 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import prioritization as pr
+from .. import work
 from ..data import DataError, validate_value
 from . import _common as c
 
 FIELDS = pr.RICE_FACTORS
-SAVE_NAME = "rice_estimates.json"
-MODULE_DIR = "03-prioritization"
+MODULE = "03-prioritization"
+SAVE_KEY = "rice_calculator"
 
 
 def check_estimate(field: str, value) -> float:
@@ -242,35 +240,19 @@ class RiceCalculatorModel:
         self.history.clear()
         return skipped
 
-    def save(self, path: str | os.PathLike | None = None) -> Path:
-        """Write the learner's changes as JSON (atomically) and return the path."""
-        target = Path(path) if path is not None else default_save_path()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".rice-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(self.to_json(), fh, indent=2)
-            fh.write("\n")
-        os.replace(tmp, target)
-        return target
+    def save(self) -> Path:
+        """Save the learner's changes in their work folder (``my-work/``); return the file."""
+        return work.save_answer(MODULE, SAVE_KEY, self.to_json())
 
-    def load(self, path: str | os.PathLike | None = None) -> list[str]:
-        """Restore changes saved earlier. A missing file is fine; a damaged one is reported."""
-        source = Path(path) if path is not None else default_save_path()
-        if not source.exists():
+    def load(self) -> list[str]:
+        """Restore changes saved earlier. Nothing saved is fine; a damaged file is moved aside
+        (by :mod:`pmkit.work`, which says so) and the original estimates are kept."""
+        data = work.load_answer(MODULE, SAVE_KEY)
+        if data is None:
             return []
-        try:
-            data = json.loads(source.read_text(encoding="utf-8"))
-            if not isinstance(data, dict):
-                raise ValueError("not a JSON object")
-        except (OSError, ValueError) as err:
-            return [f"Could not read your saved estimates in {source} ({err}); starting from the original ones."]
+        if not isinstance(data, dict):
+            return ["Your saved RICE estimates were not in the expected form; starting from the team's estimates."]
         return self.apply_json(data)
-
-
-def default_save_path() -> Path:
-    from ..paths import work_dir
-
-    return work_dir() / MODULE_DIR / SAVE_NAME
 
 
 # --------------------------------------------------------------------------------------------
