@@ -34,7 +34,7 @@ IMPACT_SCALE = (0.25, 0.5, 1.0, 2.0, 3.0)
 QUADRANTS = ("Quick win", "Big bet", "Fill-in", "Time sink")
 FRAMEWORKS = ("RICE", "ICE (product)", "ICE (average)", "WSJF", "Weighted", "Value/effort")
 
-_DESCRIPTIVE = ("title", "theme", "kind", "area")
+_DESCRIPTIVE = ("title", "theme", "kind")
 
 
 # --------------------------------------------------------------------------------------------

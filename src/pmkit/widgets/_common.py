@@ -101,3 +101,6 @@ def show_figure(output, fig) -> None:
         output.clear_output(wait=True)
         display(fig)
     plt.close(fig)
+
+# Let control labels take the room they need instead of being cut ("Capacity (…").
+LABEL = {"description_width": "initial"}

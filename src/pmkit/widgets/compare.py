@@ -122,8 +122,8 @@ def framework_comparison(backlog: pd.DataFrame | None = None, a: str = "RICE", b
 
         backlog = load_backlog()
     model = FrameworkComparisonModel(backlog, a, b)
-    pick_a = W.Dropdown(options=model.frameworks, value=a, description="Framework A")
-    pick_b = W.Dropdown(options=model.frameworks, value=b, description="Framework B")
+    pick_a = W.Dropdown(options=model.frameworks, value=a, description="Framework A", style=c.LABEL)
+    pick_b = W.Dropdown(options=model.frameworks, value=b, description="Framework B", style=c.LABEL)
     summary = W.HTML()
     table = W.HTML()
     chart = W.Output()

@@ -121,11 +121,11 @@ def value_effort_chart(backlog: pd.DataFrame | None = None):
     vmax = float(t["value"].max()) if len(t) else 1.0
     emax = float(t["effort"].max()) if len(t) else 1.0
     value = W.FloatSlider(value=model.value_split, min=0, max=vmax, step=max(vmax / 200, 0.01),
-                          description="Value split", continuous_update=False, readout_format=",.0f",
+                          description="Value split", style=c.LABEL, continuous_update=False, readout_format=",.0f",
                           layout=W.Layout(width="420px"))
-    effort = W.FloatSlider(value=model.effort_split, min=0, max=emax, step=0.5, description="Effort split",
+    effort = W.FloatSlider(value=model.effort_split, min=0, max=emax, step=0.5, description="Effort split", style=c.LABEL,
                            continuous_update=False, readout_format=".1f", layout=W.Layout(width="420px"))
-    theme = W.Dropdown(options=[c.ALL_THEMES] + model.themes, description="Theme")
+    theme = W.Dropdown(options=[c.ALL_THEMES] + model.themes, description="Theme", style=c.LABEL)
     reset = W.Button(description="Back to medians", icon="undo")
     counts = W.HTML()
     chart = W.Output()

@@ -275,18 +275,18 @@ def rice_calculator(backlog: pd.DataFrame | None = None, capacity: float | None 
     model = RiceCalculatorModel(backlog, capacity=capacity)
     messages = model.load() if restore else []
 
-    item = W.Dropdown(options=[(f"{i} · {model.title(i)}", i) for i in model.ids], description="Item",
+    item = W.Dropdown(options=[(f"{i} · {model.title(i)}", i) for i in model.ids], description="Item", style=c.LABEL,
                       layout=W.Layout(width="420px"))
-    reach = W.BoundedFloatText(min=0, max=1e12, step=100, description="Reach / qtr", layout=W.Layout(width="220px"))
-    impact = W.Dropdown(options=[(label, v) for v, label in c.IMPACT_LABELS.items()], description="Impact",
+    reach = W.BoundedFloatText(min=0, max=1e12, step=100, description="Reach / qtr", style=c.LABEL, layout=W.Layout(width="220px"))
+    impact = W.Dropdown(options=[(label, v) for v, label in c.IMPACT_LABELS.items()], description="Impact", style=c.LABEL,
                         layout=W.Layout(width="220px"))
-    confidence = W.Dropdown(description="Confidence", layout=W.Layout(width="220px"))
-    effort = W.BoundedFloatText(min=0.5, max=1e6, step=0.5, description="Effort (pm)", layout=W.Layout(width="220px"))
+    confidence = W.Dropdown(description="Confidence", style=c.LABEL, layout=W.Layout(width="220px"))
+    effort = W.BoundedFloatText(min=0.5, max=1e6, step=0.5, description="Effort (pm)", style=c.LABEL, layout=W.Layout(width="220px"))
     theme = W.Dropdown(options=[c.ALL_THEMES] + model.themes, value=model.theme or c.ALL_THEMES,
-                       description="Theme", layout=W.Layout(width="300px"))
+                       description="Theme", style=c.LABEL, layout=W.Layout(width="300px"))
     total = float(model._original["effort"].sum())
     cap = W.FloatSlider(value=model.capacity, min=0, max=max(total, model.capacity), step=0.5,
-                        description="Capacity (pm)", continuous_update=False, readout_format=".1f",
+                        description="Capacity (pm)", style=c.LABEL, continuous_update=False, readout_format=".1f",
                         layout=W.Layout(width="420px"))
     reset_item = W.Button(description="Reset this item", icon="undo")
     reset_all = W.Button(description="Reset all", icon="refresh")

@@ -105,8 +105,8 @@ def uncertainty_view(backlog: pd.DataFrame | None = None, estimates: pd.DataFram
     if estimates is None:
         estimates = load_estimates(backlog=backlog)
     model = UncertaintyModel(backlog, estimates, k=k, n=n, seed=seed)
-    pick_k = W.IntSlider(value=k, min=1, max=min(10, len(backlog)), description="Top k", continuous_update=False)
-    widen = W.FloatSlider(value=1.0, min=0.0, max=2.0, step=0.25, description="Range ×", continuous_update=False,
+    pick_k = W.IntSlider(value=k, min=1, max=min(10, len(backlog)), description="Top k", style=c.LABEL, continuous_update=False)
+    widen = W.FloatSlider(value=1.0, min=0.0, max=2.0, step=0.25, description="Range ×", style=c.LABEL, continuous_update=False,
                           readout_format=".2f")
     summary = W.HTML()
     chart = W.Output()
