@@ -232,3 +232,36 @@ def _find(widget, cls):
         if found is not None:
             return found
     return None
+
+
+def test_unvalidated_frames_get_the_loaders_messages_not_a_pandas_traceback():
+    from pmkit.data import DataError
+    from pmkit.widgets.rice import rice_calculator
+
+    raw = pd.DataFrame({"id": ["a", "b", "b"], "title": ["x", "y", "z"], "reach": ["1,000", "lots", "5"],
+                        "impact": ["high", "2", "9"], "confidence": ["80%", "0.5", "1"], "effort": [1, 0, 2]})
+    with pytest.raises(DataError) as caught:
+        RiceCalculatorModel(raw)
+    text = str(caught.value)
+    for words in ("lots", "zero", "'9'", "b"):
+        assert words in text
+    view = rice_calculator(raw)                     # the view shows it instead of raising
+    assert "pmkit-error-box" in view._dom_classes and "lots" in view.value
+    fine = RiceCalculatorModel(raw.iloc[:1])        # '1,000' and 'high' are unambiguous
+    assert fine.estimate("a", "reach") == 1000 and fine.estimate("a", "impact") == 2
+
+
+def test_own_backlog_is_saved_apart_from_the_sample(backlog, tmp_path):
+    mine = tmp_path / "mine.csv"
+    mine.write_text("id,title,reach,impact,confidence,effort\nB01,Mine,10,1,0.8,1\nX2,Other,5,1,0.5,1\n",
+                    encoding="utf-8")
+    sample = RiceCalculatorModel(backlog)
+    sample.set_estimate("B01", "reach", 12345)
+    sample.save()
+    own = RiceCalculatorModel(load_backlog(mine))
+    assert own.save_key != sample.save_key
+    own.set_estimate("B01", "reach", 7)
+    own.save()
+    again = RiceCalculatorModel(backlog)
+    again.load()
+    assert again.estimate("B01", "reach") == 12345

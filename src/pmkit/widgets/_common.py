@@ -104,3 +104,27 @@ def show_figure(output, fig) -> None:
 
 # Let control labels take the room they need instead of being cut ("Capacity (…").
 LABEL = {"description_width": "initial"}
+
+
+def checked_backlog(backlog: pd.DataFrame) -> pd.DataFrame:
+    """Validate a backlog handed to a widget with the loader's rules (a clear DataError listing
+    every problem, never a pandas traceback), keeping where it came from."""
+    from ..data import validate_backlog
+
+    clean = validate_backlog(backlog)
+    if backlog.attrs.get("source"):
+        clean.attrs["source"] = backlog.attrs["source"]
+    return clean
+
+
+def error_widget(err: Exception, what: str):
+    """What a view shows instead of raising when its input is unusable."""
+    import ipywidgets as W
+
+    box = W.HTML(
+        f'<div class="pmkit-error" role="alert">The {esc(what)} cannot start:</div>'
+        f'<pre style="white-space: pre-wrap">{esc(err)}</pre>'
+        '<p class="pmkit-note">Fix the data and run the cell again. Nothing was changed.</p>'
+    )
+    box.add_class("pmkit-error-box")
+    return box

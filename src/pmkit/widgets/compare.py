@@ -28,7 +28,7 @@ class FrameworkComparisonModel:
     """Two frameworks side by side. ``moved`` > 0 means the item climbs under framework B."""
 
     def __init__(self, backlog: pd.DataFrame, a: str = "RICE", b: str = "WSJF", weights=None):
-        self.backlog = backlog
+        self.backlog = c.checked_backlog(backlog)
         self.weights = weights
         self.frameworks = [f for f in pr.FRAMEWORKS if self._available(f)]
         self.a, self.b = a, b
@@ -121,7 +121,10 @@ def framework_comparison(backlog: pd.DataFrame | None = None, a: str = "RICE", b
         from ..data import load_backlog
 
         backlog = load_backlog()
-    model = FrameworkComparisonModel(backlog, a, b)
+    try:
+        model = FrameworkComparisonModel(backlog, a, b)
+    except ValueError as err:
+        return c.error_widget(err, "framework comparison")
     pick_a = W.Dropdown(options=model.frameworks, value=a, description="Framework A", style=c.LABEL)
     pick_b = W.Dropdown(options=model.frameworks, value=b, description="Framework B", style=c.LABEL)
     summary = W.HTML()

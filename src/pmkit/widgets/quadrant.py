@@ -25,7 +25,7 @@ class ValueEffortModel:
     """
 
     def __init__(self, backlog: pd.DataFrame):
-        self.backlog = backlog
+        self.backlog = backlog = c.checked_backlog(backlog)
         base = pr.value_effort_quadrants(backlog)
         self.default_value_split = base.attrs["value_split"]
         self.default_effort_split = base.attrs["effort_split"]
@@ -116,7 +116,10 @@ def value_effort_chart(backlog: pd.DataFrame | None = None):
         from ..data import load_backlog
 
         backlog = load_backlog()
-    model = ValueEffortModel(backlog)
+    try:
+        model = ValueEffortModel(backlog)
+    except ValueError as err:
+        return c.error_widget(err, "value-vs-effort chart")
     t = model.table()
     vmax = float(t["value"].max()) if len(t) else 1.0
     emax = float(t["effort"].max()) if len(t) else 1.0

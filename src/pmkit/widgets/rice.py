@@ -6,6 +6,8 @@ ipywidgets view on top of it.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from pathlib import Path
 
 import numpy as np
@@ -47,7 +49,7 @@ class RiceCalculatorModel:
 
     def __init__(self, backlog: pd.DataFrame, capacity: float | None = None, max_rows: int = 40):
         pr._require(backlog, ("id", "title") + FIELDS, "The RICE calculator")
-        items = pr._by_id(backlog)
+        items = pr._by_id(c.checked_backlog(backlog))
         self._original = items
         self._current = items.copy()
         for f in FIELDS:
@@ -57,6 +59,7 @@ class RiceCalculatorModel:
         self.history: list[tuple[str, str, float, float]] = []
         self.theme: str | None = None
         total = float(self._original["effort"].sum())
+        # default capacity: a third of the backlog's total effort, to the nearest half month
         self.capacity = float(capacity) if capacity is not None else round(total / 3 * 2) / 2
         self.max_rows = max_rows
         self._cache: pd.DataFrame | None = None
@@ -160,7 +163,7 @@ class RiceCalculatorModel:
         top = ", ".join(f"{i} ({c.esc(self.title(i))})" for i in t.index[:3])
         return (
             f"Top three for {scope}: {top}. "
-            f"{len(fit)} of {len(t)} items fit in {c.fmt_number(self.capacity)} person-months "
+            f"{len(fit)} of {len(t)} items fit in {c.fmt_number(self.capacity)} person-month(s) "
             f"({c.fmt_number(fit['effort'].sum())} used)."
         )
 
@@ -240,14 +243,29 @@ class RiceCalculatorModel:
         self.history.clear()
         return skipped
 
+    @property
+    def save_key(self) -> str:
+        """Where this backlog's changes are saved: one entry per backlog, so experimenting with
+        your own file never overwrites what you saved for the Rotawise sample (or vice versa)."""
+        source = self._original.attrs.get("source")
+        if source:
+            from ..paths import dataset_path
+
+            if Path(source).resolve() == dataset_path("backlog.csv").resolve():
+                return SAVE_KEY
+            stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(source).name).strip("._-") or "file"
+            return f"{SAVE_KEY}.{stem}"
+        digest = hashlib.sha1("\n".join(sorted(self.ids)).encode("utf-8")).hexdigest()[:10]
+        return f"{SAVE_KEY}.table-{digest}"
+
     def save(self) -> Path:
         """Save the learner's changes in their work folder (``my-work/``); return the file."""
-        return work.save_answer(MODULE, SAVE_KEY, self.to_json())
+        return work.save_answer(MODULE, self.save_key, self.to_json())
 
     def load(self) -> list[str]:
         """Restore changes saved earlier. Nothing saved is fine; a damaged file is moved aside
         (by :mod:`pmkit.work`, which says so) and the original estimates are kept."""
-        data = work.load_answer(MODULE, SAVE_KEY)
+        data = work.load_answer(MODULE, self.save_key)
         if data is None:
             return []
         if not isinstance(data, dict):
@@ -268,11 +286,17 @@ def rice_calculator(backlog: pd.DataFrame | None = None, capacity: float | None 
     """
     import ipywidgets as W
 
+    sample_note = ""
     if backlog is None:
         from ..data import load_backlog
 
         backlog = load_backlog()
-    model = RiceCalculatorModel(backlog, capacity=capacity)
+        sample_note = ('<span class="pmkit-note">No backlog was given, so this shows the Rotawise sample '
+                       "backlog (datasets/backlog.csv).</span><br>")
+    try:
+        model = RiceCalculatorModel(backlog, capacity=capacity)
+    except ValueError as err:  # DataError is a ValueError
+        return c.error_widget(err, "RICE calculator")
     messages = model.load() if restore else []
 
     item = W.Dropdown(options=[(f"{i} · {model.title(i)}", i) for i in model.ids], description="Item", style=c.LABEL,
@@ -369,7 +393,7 @@ def rice_calculator(backlog: pd.DataFrame | None = None, capacity: float | None 
     reset_all.on_click(on_reset("all"))
 
     fill_fields()
-    note = ""
+    note = sample_note
     if model.overrides:
         note = (f'<span class="pmkit-note">Restored {len(model.overrides)} change(s) you saved earlier. '
                 "Press “Reset all” to go back to the team's estimates.</span>")

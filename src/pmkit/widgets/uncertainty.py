@@ -14,7 +14,7 @@ class UncertaintyModel:
 
     def __init__(self, backlog: pd.DataFrame, estimates: pd.DataFrame, k: int = 3, n: int = 2000,
                  seed: int = 2026):
-        self.backlog = backlog
+        self.backlog = backlog = c.checked_backlog(backlog)
         self.ranges = pr.estimate_ranges(estimates, backlog)
         self.k, self.n, self.seed = k, n, seed
         self.widen = 1.0
@@ -104,7 +104,10 @@ def uncertainty_view(backlog: pd.DataFrame | None = None, estimates: pd.DataFram
         backlog = load_backlog()
     if estimates is None:
         estimates = load_estimates(backlog=backlog)
-    model = UncertaintyModel(backlog, estimates, k=k, n=n, seed=seed)
+    try:
+        model = UncertaintyModel(backlog, estimates, k=k, n=n, seed=seed)
+    except ValueError as err:
+        return c.error_widget(err, "uncertainty view")
     pick_k = W.IntSlider(value=k, min=1, max=min(10, len(backlog)), description="Top k", style=c.LABEL, continuous_update=False)
     widen = W.FloatSlider(value=1.0, min=0.0, max=2.0, step=0.25, description="Range ×", style=c.LABEL, continuous_update=False,
                           readout_format=".2f")
