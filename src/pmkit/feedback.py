@@ -24,6 +24,8 @@ from typing import Any
 
 import pandas as pd
 
+from .work import is_unanswered
+
 __all__ = [
     "Check",
     "Feedback",
@@ -130,16 +132,8 @@ def _unanswered(title: str, what: str, example: str) -> Feedback:
 
 
 def _is_placeholder(value: Any) -> bool:
-    if value is Ellipsis or value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, (list, tuple, set, frozenset, dict)):
-        return len(value) == 0 or all(v is Ellipsis for v in value)
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
+    """An unanswered exercise cell: ``...``, None, blank text, an empty list (one rule, in pmkit.work)."""
+    return is_unanswered(value)
 
 
 def _type_name(value: Any) -> str:

@@ -20,13 +20,14 @@ the folder named by the ``PMKIT_WORK_DIR`` environment variable.
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from pmkit.paths import REPO_ROOT, work_dir
 
@@ -203,9 +204,10 @@ def is_unanswered(value: Any) -> bool:
         return not value.strip()
     if isinstance(value, (list, tuple, dict, set, frozenset)):
         return len(value) == 0 or all(v is Ellipsis for v in value)
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return False
+    try:  # NaN, pandas NA and NaT: a blank cell, not an answer
+        return value != value or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
 
 
 def _short(value: Any, limit: int = 70) -> str:

@@ -128,3 +128,19 @@ def error_widget(err: Exception, what: str):
     )
     box.add_class("pmkit-error-box")
     return box
+
+
+def themes_of(frame: pd.DataFrame) -> list[str]:
+    """The backlog's strategic themes, sorted (empty when it has no theme column)."""
+    if "theme" not in frame.columns:
+        return []
+    return sorted(frame["theme"].dropna().astype(str).unique())
+
+
+def pick_theme(theme: str | None, themes: list[str]) -> str | None:
+    """None for "all themes"; the theme itself if the backlog has it; otherwise a clear error."""
+    if theme in (None, "", ALL_THEMES):
+        return None
+    if theme not in themes:
+        raise ValueError(f"Unknown theme {theme!r}; choose one of {', '.join(themes) or '(this backlog has none)'}.")
+    return theme

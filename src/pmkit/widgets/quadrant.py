@@ -36,9 +36,7 @@ class ValueEffortModel:
 
     @property
     def themes(self) -> list[str]:
-        if "theme" not in self.backlog.columns:
-            return []
-        return sorted(self.backlog["theme"].dropna().astype(str).unique())
+        return c.themes_of(self.backlog)
 
     def set_splits(self, value_split: float | None = None, effort_split: float | None = None) -> None:
         for name, v in (("value", value_split), ("effort", effort_split)):
@@ -51,12 +49,7 @@ class ValueEffortModel:
         self._table = pr.value_effort_quadrants(self.backlog, self.value_split, self.effort_split)
 
     def set_theme(self, theme: str | None) -> None:
-        if theme in (None, "", c.ALL_THEMES):
-            self.theme = None
-        elif theme not in self.themes:
-            raise ValueError(f"Unknown theme {theme!r}; choose one of {', '.join(self.themes)}.")
-        else:
-            self.theme = theme
+        self.theme = c.pick_theme(theme, self.themes)
 
     def table(self) -> pd.DataFrame:
         t = self._table

@@ -71,9 +71,7 @@ class RiceCalculatorModel:
 
     @property
     def themes(self) -> list[str]:
-        if "theme" not in self._original.columns:
-            return []
-        return sorted(self._original["theme"].dropna().astype(str).unique())
+        return c.themes_of(self._original)
 
     def title(self, item_id: str) -> str:
         return str(self._original.at[item_id, "title"])
@@ -104,12 +102,7 @@ class RiceCalculatorModel:
         self._cache = None
 
     def set_theme(self, theme: str | None) -> None:
-        if theme in (None, "", c.ALL_THEMES):
-            self.theme = None
-        elif theme not in self.themes:
-            raise ValueError(f"Unknown theme {theme!r}; choose one of {', '.join(self.themes)}.")
-        else:
-            self.theme = theme
+        self.theme = c.pick_theme(theme, self.themes)
         self._cache = None
 
     def set_capacity(self, person_months: float) -> None:
