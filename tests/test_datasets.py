@@ -27,3 +27,19 @@ def test_every_dataset_file_is_documented():
     readme = (ROOT / "datasets" / "README.md").read_text(encoding="utf-8")
     for f in (ROOT / "datasets").glob("*.csv"):
         assert f"`{f.name}`" in readme, f"datasets/README.md does not document {f.name}"
+
+
+def test_template_loads_and_messy_example_reports_each_planted_problem():
+    from pmkit.data import DataError, load_backlog
+
+    template = load_backlog(ROOT / "datasets" / "backlog_template.csv")
+    assert list(template["id"]) == ["A1", "A2", "A3"]
+    assert template.loc[1, "depends_on"] == ("A1",)
+    try:
+        load_backlog(ROOT / "datasets" / "backlog_messy_example.csv")
+    except DataError as err:
+        found = {(p.line, p.column) for p in err.problems}
+    else:
+        raise AssertionError("the messy example must not load")
+    assert found == {(2, "Reach"), (3, "ID"), (3, "Effort (person-months)"), (4, "Reach"), (5, "Impact"),
+                     (5, "Depends on")}
