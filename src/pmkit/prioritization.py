@@ -74,7 +74,10 @@ def _ranked(frame: pd.DataFrame, score: str, ascending: bool = False) -> pd.Data
     out = out.sort_values([score, "_id"], ascending=[ascending, True], kind="mergesort")
     out = out.drop(columns="_id")
     out["rank"] = np.arange(1, len(out) + 1)
-    return out
+    # what a reader looks for first (the score and the rank) goes next to the title, so narrow
+    # screens and the book's column show it without scrolling sideways
+    first = [c for c in ("title", score, "rank") if c in out.columns]
+    return out[first + [c for c in out.columns if c not in first]]
 
 
 def _as_array(value) -> np.ndarray:
@@ -241,6 +244,8 @@ def value_effort_quadrants(
     table = table.sort_values(["_q", "rice", "_id"], ascending=[True, False, True], kind="mergesort")
     table = table.drop(columns=["_q", "_id", "rank"])
     table["rank"] = np.arange(1, len(table) + 1)
+    first = ["title", "quadrant", "value", "effort", "rank"]
+    table = table[[c for c in first if c in table.columns] + [c for c in table.columns if c not in first]]
     table.attrs["value_split"] = vs
     table.attrs["effort_split"] = es
     return table
@@ -455,7 +460,8 @@ def monte_carlo_topk(
     out.attrs.update({"k": kk, "n": n, "seed": seed})
     out["_id"] = out.index
     out = out.sort_values(["p_top_k", "rice", "_id"], ascending=[False, False, True], kind="mergesort")
-    return out.drop(columns="_id")
+    first = ["title", "p_top_k", "p_top_1", "rank", "median_rank"]
+    return out[[c for c in first if c in out.columns] + [c for c in out.columns if c not in first + ["_id"]]]
 
 
 # --------------------------------------------------------------------------------------------
