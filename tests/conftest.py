@@ -56,3 +56,19 @@ def artifacts_dir() -> Path:
     """tests/artifacts/ (git-ignored): screenshots the browser tests leave for a human to look at."""
     ARTIFACTS_DIR.mkdir(exist_ok=True)
     return ARTIFACTS_DIR
+
+
+@pytest.fixture(scope="module")
+def backlog():
+    """The Rotawise backlog, loaded and validated as a learner would."""
+    from pmkit.data import load_backlog
+
+    return load_backlog()
+
+
+@pytest.fixture(scope="module")
+def estimates(backlog):
+    """The five estimators' independent estimates for the same items."""
+    from pmkit.data import load_estimates
+
+    return load_estimates(backlog=backlog)

@@ -23,16 +23,6 @@ from pmkit.widgets.rice import RiceCalculatorModel
 UNANSWERED = [..., None, "", "   ", [], [..., ..., ...], (), float("nan")]
 
 
-@pytest.fixture(scope="module")
-def backlog():
-    return load_backlog()
-
-
-@pytest.fixture(scope="module")
-def estimates(backlog):
-    return load_estimates(backlog=backlog)
-
-
 def _assert_friendly(result):
     assert isinstance(result, Feedback)
     text = str(result)

@@ -14,16 +14,6 @@ from pmkit.widgets.rice import RiceCalculatorModel, check_estimate
 from pmkit.widgets.uncertainty import UncertaintyModel
 
 
-@pytest.fixture(scope="module")
-def backlog():
-    return load_backlog()
-
-
-@pytest.fixture(scope="module")
-def estimates(backlog):
-    return load_estimates(backlog=backlog)
-
-
 @pytest.fixture(autouse=True)
 def work_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("PMKIT_WORK_DIR", str(tmp_path / "my-work"))
