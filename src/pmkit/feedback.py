@@ -131,11 +131,6 @@ def _unanswered(title: str, what: str, example: str) -> Feedback:
     )
 
 
-def _is_placeholder(value: Any) -> bool:
-    """An unanswered exercise cell: ``...``, None, blank text, an empty list (one rule, in pmkit.work)."""
-    return is_unanswered(value)
-
-
 def _type_name(value: Any) -> str:
     names = {
         "str": "text", "int": "a whole number", "float": "a number", "list": "a list", "tuple": "a tuple",
@@ -191,35 +186,23 @@ def _id_range(known: list[str]) -> str:
     return f"{ordered[0]} to {ordered[-1]}" if len(ordered) > 2 else " and ".join(ordered)
 
 
-def _default_backlog() -> pd.DataFrame | None:
-    """The course's backlog, or None if it cannot be loaded (feedback must never crash)."""
-    try:
-        from pmkit.data import load_backlog  # noqa: PLC0415 - optional at import time
+def _course_data(loader_name: str) -> pd.DataFrame | None:
+    """The course's own data set through its validated loader, or None if it cannot be loaded
+    (feedback must never crash, so it then says it cannot check instead)."""
+    from pmkit import data  # noqa: PLC0415 - keeps importing pmkit.feedback light
 
-        return load_backlog()
-    except Exception:  # noqa: BLE001
-        pass
     try:
-        from pmkit.paths import dataset_path  # noqa: PLC0415
-
-        return pd.read_csv(dataset_path("backlog.csv"), dtype={"id": str, "depends_on": str})
-    except Exception:  # noqa: BLE001
+        return getattr(data, loader_name)()
+    except (OSError, ValueError):
         return None
+
+
+def _default_backlog() -> pd.DataFrame | None:
+    return _course_data("load_backlog")
 
 
 def _default_estimates() -> pd.DataFrame | None:
-    try:
-        from pmkit.data import load_estimates  # noqa: PLC0415
-
-        return load_estimates()
-    except Exception:  # noqa: BLE001
-        pass
-    try:
-        from pmkit.paths import dataset_path  # noqa: PLC0415
-
-        return pd.read_csv(dataset_path("estimates.csv"))
-    except Exception:  # noqa: BLE001
-        return None
+    return _course_data("load_estimates")
 
 
 def _items(backlog: Any) -> pd.DataFrame | None:
@@ -299,7 +282,7 @@ def _ranking_from(actual: Any) -> list[str] | None:
 
 
 def _check_top_three(prediction, actual, before, backlog) -> Feedback:
-    if _is_placeholder(prediction):
+    if is_unanswered(prediction):
         return _unanswered(_TOP3_TITLE, "a list of three ids in quotes, most important first", _TOP3_EXAMPLE)
     items = _items(backlog) if backlog is not None else None
     known: list[str] | None = list(items.index) if items is not None else None
@@ -391,7 +374,7 @@ def _check_top_three(prediction, actual, before, backlog) -> Feedback:
             f"{_named(i, titles)} at {_ordinal(top.index(i) + 1)}" for i in missed) + ".")
 
     before_ids = None
-    if before is not None and not _is_placeholder(before):
+    if before is not None and not is_unanswered(before):
         raw = _ranking_from(before)
         if raw:
             before_ids = [normalise_id(r, known) or r for r in raw[:3]]
@@ -673,9 +656,9 @@ def check_misleading(item_id: Any, reason: Any, backlog: Any = None, estimates: 
 def _check_misleading(item_id, reason, backlog, estimates) -> Feedback:
     reasons_list = ", ".join(f'"{r}"' for r in REASONS)
     missing = []
-    if _is_placeholder(item_id):
+    if is_unanswered(item_id):
         missing.append('the item id in quotes (for example "B07")')
-    if _is_placeholder(reason):
+    if is_unanswered(reason):
         missing.append(f"one reason in quotes, from: {reasons_list}")
     if missing:
         return Feedback(_MISLEAD_TITLE, answered=False,
@@ -849,7 +832,7 @@ def check_rationale(text: Any) -> Feedback:
 
 
 def _check_rationale(text: Any) -> Feedback:
-    if _is_placeholder(text):
+    if is_unanswered(text):
         return _unanswered(_RATIONALE_TITLE, "your rationale as text in triple quotes",
                            'my_rationale = """This quarter we will..."""')
     if isinstance(text, (list, tuple)) and text and all(isinstance(t, str) for t in text):
