@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Build the course book (Jupyter Book 1) so that it works with no network.
 
-    python tools/build_book.py [--skip-npm] [--strict] [--output DIR] [--all]
+    python tools/build_book.py [--skip-npm] [--strict] [--output DIR] [--all] [--toc FILE]
 
 Steps:
 
@@ -161,7 +161,7 @@ def keep_reports(log: str, html_dir: Path) -> Path:
     return reports
 
 
-def build(output: Path, rebuild_all: bool) -> tuple[int, str]:
+def build(output: Path, rebuild_all: bool, toc: str = "book/_toc.yml") -> tuple[int, str]:
     """Run jupyter-book from the repository root; echo its output and return (status, log)."""
     cmd = [
         jupyter_book_command(),
@@ -170,7 +170,7 @@ def build(output: Path, rebuild_all: bool) -> tuple[int, str]:
         "--config",
         "book/_config.yml",
         "--toc",
-        "book/_toc.yml",
+        toc,
         "--path-output",
         str(output),
         "-W",
@@ -254,6 +254,11 @@ def main(argv: list[str] | None = None) -> int:
         help="folder that receives _build/ (default: the repository root)",
     )
     parser.add_argument("--all", action="store_true", help="rebuild every page, not only changed ones")
+    parser.add_argument(
+        "--toc",
+        default="book/_toc.yml",
+        help="table of contents to build (default: book/_toc.yml); a smaller one builds one chapter",
+    )
     args = parser.parse_args(argv)
     output = args.output.resolve()
     html_dir = output / "_build" / "html"
@@ -271,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
         if rebuild_all and not args.all:
             print("The course package, data or book assets changed: rebuilding every page.")
         stamp.unlink(missing_ok=True)
-        status, log = build(output, rebuild_all)
+        status, log = build(output, rebuild_all, args.toc)
     except BuildError as err:
         print(f"build_book: {err}", file=sys.stderr)
         return 2
