@@ -2,9 +2,10 @@
 
 One module-scoped fixture builds the book once (``tools/build_book.py``, which runs
 ``jupyter-book build . -W -n --keep-going`` and executes every notebook) into a temporary folder;
-every test here reads that build. The browser test serves the HTML on 127.0.0.1 and opens it in
-headless Chromium: every request must stay on 127.0.0.1, the RICE calculator must be drawn from
-the saved widget state, and each widget must carry the "Preview" note.
+every test here reads that build. The pages are those listed in ``book/_toc.yml``. The browser
+tests serve the HTML on 127.0.0.1 and open every page in headless Chromium: every request must
+stay on 127.0.0.1, every widget saved in a module's page (the RICE calculator and the rest) must
+be drawn from the saved widget state, and each widget must carry the "Preview" note.
 """
 
 from __future__ import annotations
@@ -24,17 +25,41 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
+import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUILD_SCRIPT = REPO_ROOT / "tools" / "build_book.py"
 NPM_INSTALLED = REPO_ROOT / "book" / "widgets" / "node_modules" / "@jupyter-widgets" / "html-manager"
 
+
+
+def _toc_files(node) -> list[str]:
+    """Every file named in book/_toc.yml, in reading order."""
+    found = []
+    if isinstance(node, dict):
+        for key in ("root", "file"):
+            if isinstance(node.get(key), str):
+                found.append(node[key])
+        for key in ("parts", "chapters", "sections"):
+            for child in node.get(key) or []:
+                found.extend(_toc_files(child))
+    return found
+
+
+def _html_name(doc: str) -> str:
+    return re.sub(r"\.(md|ipynb)$", "", doc) + ".html"
+
+
 # The pages of book/_toc.yml, as built.
+TOC_PAGES = [
+    _html_name(doc) for doc in _toc_files(yaml.safe_load((REPO_ROOT / "book" / "_toc.yml").read_text("utf-8")))
+]
 LANDING = "book/intro.html"
 OUTLINE = "book/outline.html"
 CHAPTER = "notebooks/03_prioritization.html"
 EXERCISES = "exercises/solutions/03_prioritization_exercises.html"
-TOC_PAGES = [LANDING, OUTLINE, CHAPTER, EXERCISES]
+MODULE_PAGES = [p for p in TOC_PAGES if re.match(r"notebooks/\d\d_", p)]
+EXERCISE_PAGES = [p for p in TOC_PAGES if p.startswith("exercises/solutions/")]
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 CDN_HOSTS = re.compile(
@@ -122,9 +147,19 @@ def test_every_toc_page_is_built_and_notebooks_were_executed(book):
         assert text in landing, f"the landing page does not say {text!r}"
 
 
-def test_solutions_are_hidden_in_dropdowns(book):
+def test_every_module_in_the_book_shows_its_outputs_and_widgets(book):
     _require_pages(book)
-    page = _parse(book.html / EXERCISES)
+    assert CHAPTER in MODULE_PAGES and EXERCISES in EXERCISE_PAGES, "book/_toc.yml lost Module 03"
+    for rel in MODULE_PAGES:
+        chapter = (book.html / rel).read_text(encoding="utf-8")
+        assert chapter.count('class="cell_output') >= 3, f"{rel} shows no cell outputs"
+        assert "application/vnd.jupyter.widget-state+json" in chapter, f"{rel}: no widget state saved"
+
+
+@pytest.mark.parametrize("rel", EXERCISE_PAGES)
+def test_solutions_are_hidden_in_dropdowns(book, rel):
+    _require_pages(book)
+    page = _parse(book.html / rel)
     solutions = [classes for tag, classes in page.classes if "solution" in classes]
     exercises = [classes for tag, classes in page.classes if "exercise" in classes]
     assert exercises, "the exercises page has no sphinx-exercise exercises"
@@ -321,15 +356,64 @@ def _assert_clean(record, missing, where):
 @pytest.mark.browser
 def test_static_pages_stay_local_and_error_free(browser, book_server, artifacts_dir):
     base, missing = book_server
-    for rel in ["index.html", LANDING, OUTLINE, EXERCISES]:
+    for rel in ["index.html", *[p for p in TOC_PAGES if p not in MODULE_PAGES]]:
         context, page, record = _open(browser, urljoin(base, rel))
         try:
             page.wait_for_load_state("networkidle")
-            if rel == EXERCISES:
-                page.screenshot(path=str(artifacts_dir / "book-exercises.png"), full_page=True)
+            if rel in EXERCISE_PAGES:
+                name = Path(rel).stem
+                page.screenshot(path=str(artifacts_dir / f"book-{name}.png"), full_page=True)
             _assert_clean(record, missing, rel)
         finally:
             context.close()
+
+
+_WIDGET_COUNTS = """() => {
+    const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length;
+    const all = [...document.querySelectorAll('.jupyter-widgets-disconnected')];
+    const outer = all.filter(e => !e.parentElement.closest('.jupyter-widgets-disconnected'));
+    const notes = document.querySelectorAll('.pmkit-preview-note').length;
+    return {views, drawn: outer.length, notes};
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("rel", [p for p in MODULE_PAGES if p != CHAPTER])
+def test_static_module_widgets_render_offline(browser, book_server, artifacts_dir, rel):
+    """Every widget saved in a module's page is drawn, with no network, under a 'Preview' note."""
+    base, missing = book_server
+    context, page, record = _open(browser, urljoin(base, rel))
+    try:
+        try:
+            page.wait_for_function(
+                f"() => {{ const c = ({_WIDGET_COUNTS})(); return c.views > 0 && c.drawn >= c.views; }}",
+                timeout=60_000,
+            )
+        except Exception:  # noqa: BLE001 - say what is missing
+            page.screenshot(path=str(artifacts_dir / f"book-{Path(rel).stem}.png"), full_page=True)
+            pytest.fail(
+                f"{rel}: the widgets were not all drawn within 60 s: {page.evaluate(_WIDGET_COUNTS)}; "
+                f"requests refused: {record['remote']}; failed: {record['failed'] + missing}; "
+                f"errors: {record['errors']}"
+            )
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(artifacts_dir / f"book-{Path(rel).stem}.png"), full_page=True)
+        counts = page.evaluate(_WIDGET_COUNTS)
+        assert counts["notes"] == counts["drawn"], f"{rel}: widgets vs 'Preview' notes: {counts}"
+        empty = page.evaluate(
+            """() => [...document.querySelectorAll('.jupyter-widgets-disconnected')]
+                  .filter(e => !e.parentElement.closest('.jupyter-widgets-disconnected'))
+                  .filter(e => e.getBoundingClientRect().height < 20).length"""
+        )
+        assert empty == 0, f"{rel}: {empty} widget(s) drawn with no visible content"
+        broken_images = page.evaluate(
+            """() => [...document.querySelectorAll('main img')]
+                  .filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src.slice(0, 80))"""
+        )
+        assert not broken_images, f"{rel}: images that did not load: {broken_images}"
+        _assert_clean(record, missing, rel)
+    finally:
+        context.close()
 
 
 @pytest.mark.browser
