@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Run the course on a real JupyterHub on this machine, as a cohort would, and measure it.
 
-    python tools/hub_smoke.py [--learners 3] [--notebook notebooks/03_prioritization.ipynb ...]
+    python tools/hub_smoke.py [--learners 2] [--notebook notebooks/03_prioritization.ipynb ...]
                               [--all-notebooks] [--output benchmarks/jupyterhub.json]
 
 What it does, all on 127.0.0.1:
@@ -60,9 +60,9 @@ class LearnerRun:
     server_started: bool = False
     notebooks: dict[str, str] = field(default_factory=dict)  # notebook -> "ok" or the error
     cells_run: int = 0
-    server_rss_mb: float | None = None
-    kernel_rss_mb: float | None = None
-    kernel_cpu_s: float | None = None
+    server_rss_mb: float | None = None  # largest resident memory of the learner's Jupyter server
+    kernel_rss_mb: float | None = None  # largest resident memory of a kernel, after a notebook ran
+    kernel_cpu_s: float | None = None  # CPU time (user + system) of all their kernels, added up
     seconds: float | None = None
 
     @property
@@ -255,12 +255,16 @@ def _measure(run: LearnerRun) -> None:
     if server is None:
         return
     try:
-        run.server_rss_mb = round(server.memory_info().rss / 2**20, 1)
+        server_mb = round(server.memory_info().rss / 2**20, 1)
         kernels = [c for c in children if "ipykernel" in " ".join(c.cmdline())]
-        run.kernel_rss_mb = round(sum(k.memory_info().rss for k in kernels) / 2**20, 1)
-        run.kernel_cpu_s = round(sum(sum(k.cpu_times()[:2]) for k in kernels), 2)
+        kernel_mb = round(sum(k.memory_info().rss for k in kernels) / 2**20, 1)
+        kernel_cpu = sum(sum(k.cpu_times()[:2]) for k in kernels)
     except psutil.Error:
-        pass
+        return
+    # Each notebook gets a fresh kernel: keep the largest figures, and add up the CPU time.
+    run.server_rss_mb = max(run.server_rss_mb or 0, server_mb)
+    run.kernel_rss_mb = max(run.kernel_rss_mb or 0, kernel_mb)
+    run.kernel_cpu_s = round((run.kernel_cpu_s or 0) + kernel_cpu, 2)
 
 
 def run_hub(
@@ -407,7 +411,7 @@ def _stop(hub: subprocess.Popen) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--learners", type=int, default=3)
+    parser.add_argument("--learners", type=int, default=2)
     parser.add_argument("--notebook", type=Path, action="append", help="notebook to run (repeatable)")
     parser.add_argument("--all-notebooks", action="store_true", help="run every module notebook")
     parser.add_argument("--output", type=Path, help="write the figures to this JSON file")
