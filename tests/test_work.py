@@ -39,6 +39,15 @@ def test_round_trip_in_the_work_dir(work_dir):
                                 "rationale": "Templates first — £140k can wait. Ünïcödé kept."}
 
 
+def test_a_file_resaved_with_a_byte_order_mark_is_read_not_moved_aside(work_dir, capsys):
+    path = save_answer(MODULE, "rationale", "Templates first.")
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # what Windows Notepad does
+    assert load_answer(MODULE, "rationale") == "Templates first."
+    assert not _backups(work_dir) and "moved" not in capsys.readouterr().out
+    save_answer(MODULE, "prediction", ["B01"])  # and saving over it keeps both answers
+    assert load_answer(MODULE, "rationale") == "Templates first."
+
+
 def test_missing_answers_give_the_default(work_dir):
     assert load_answer(MODULE, "nothing") is None
     assert load_answer(MODULE, "nothing", default=...) is Ellipsis

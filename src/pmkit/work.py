@@ -111,7 +111,8 @@ def _read(path: Path) -> dict[str, Any]:
     if not path.exists():
         return {}
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: a file re-saved by Windows Notepad starts with a byte-order mark; it is fine.
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         reason = "it is not UTF-8 text"
     except OSError as err:
