@@ -164,6 +164,27 @@ def test_plan_model_saves_markdown_and_calendar(work_dir):
     assert pl.Plan.from_dict(work.load_answer(MODULE, "plan")).profile == "generic"
 
 
+def test_plan_model_brings_back_the_settings_of_the_saved_plan(work_dir):
+    # Reopening the notebook and pressing "Save" must not overwrite the saved plan with the defaults.
+    PlanModel(hours=12, path="external", profile="generic", start_date="2026-10-01").save()
+    saved = work.load_answer(MODULE, "plan")
+    m = PlanModel()
+    assert (m.hours, m.path, m.start_date.isoformat(), m.profile) == (12, "external application", "2026-10-01",
+                                                                      "generic")
+    assert "Brought back the settings" in m.restore_note
+    m.save()
+    assert work.load_answer(MODULE, "plan") == saved
+    app = plan_view()
+    status = next(w for w in app.children if "pmkit-plan-status" in w._dom_classes)
+    assert "Brought back the settings" in status.value
+
+
+def test_plan_model_ignores_a_damaged_saved_plan(work_dir):
+    work.save_answer(MODULE, "plan", {"hours_per_week": "lots", "path": "internal"})
+    m = PlanModel(start_date="2026-09-01")
+    assert m.hours == 5 and m.restore_note == ""
+
+
 def test_plan_months_table_lists_every_month():
     html = PlanModel(profile="generic", start_date="2026-09-01").months_html()
     assert html.count('<th scope="row">') == 12 and "Real-world actions" in html

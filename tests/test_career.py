@@ -2,6 +2,7 @@
 
 import json
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -52,11 +53,13 @@ def test_contributions_add_up_to_the_scores_and_stay_within_0_100():
 
 
 def test_priyas_example_by_hand():
-    # years 4 -> 4/6; reset 1 -> 0.25; roles yes -> 1; allies 3 -> 0.75; hours 4 -> 0.4; evidence 2 -> 0.5
+    # years 4 -> 4/6; reset 1 -> 0.25; roles yes -> 1; allies 3 -> 0.75; hours 4 -> 0.4; evidence 3 -> 0.75
+    # (evidence 3 = her answer to T1 in Module 00's last attempt before the move: three finished pieces)
     rec = career.recommend(career.EXAMPLE_PROFILE)
-    assert rec.scores["internal"] == pytest.approx(10 * 4 / 6 + 0 + 35 + 25 * 0.75 + 10 * 0.4 + 20 * 0.5)
-    assert rec.scores["apm"] == pytest.approx(30 * (1 - 4 / 6) + 35 * 0.25 + 0 + 0 + 15 * 0.4 + 10 * 0.5)
-    assert rec.scores["external"] == pytest.approx(25 * 4 / 6 + 10 * 0.25 + 0 + 0 + 20 * 0.4 + 30 * 0.5)
+    assert rec.scores["internal"] == pytest.approx(10 * 4 / 6 + 0 + 35 + 25 * 0.75 + 10 * 0.4 + 20 * 0.75)
+    assert rec.scores["apm"] == pytest.approx(30 * (1 - 4 / 6) + 35 * 0.25 + 0 + 0 + 15 * 0.4 + 10 * 0.75)
+    assert rec.scores["external"] == pytest.approx(25 * 4 / 6 + 10 * 0.25 + 0 + 0 + 20 * 0.4 + 30 * 0.75)
+    assert round(rec.scores["internal"]) == 79 and round(rec.scores["external"]) == 50  # the lesson's numbers
     assert rec.path == "internal" and rec.path_name == "internal transfer"
     assert rec.runner_up == "external"
     assert rec.margin == pytest.approx(rec.scores["internal"] - rec.scores["external"])
@@ -120,6 +123,29 @@ def test_inputs_accept_text_and_yes_no():
                                         allies=3.0, hours_per_week="4.5", pm_evidence=2))
     assert clean == dict(years_experience=4, reset_appetite=1, company_has_pm_roles=True, allies=3,
                          hours_per_week=4.5, pm_evidence=2)
+
+
+@pytest.mark.parametrize("text, number", [("4 years", 4), ("10 hours", 10), ("5h a week", 5), ("6 hrs/week", 6),
+                                          ("4,5", 4.5), (" 3 ", 3), ("2.5 hours per week", 2.5)])
+def test_numbers_typed_with_a_unit_or_a_decimal_comma(text, number):
+    # "4,5" used to become 45 (the comma was dropped as a thousands separator)
+    clean = career.validate_inputs(profile(hours_per_week=text))
+    assert clean["hours_per_week"] == number
+
+
+def test_a_range_gets_its_own_message():
+    with pytest.raises(ValueError, match=r"'10-20' is a range.*one number.*middle \(15\)"):
+        career.validate_inputs(profile(hours_per_week="10-20"))
+    with pytest.raises(ValueError, match="is a range"):
+        career.validate_inputs(profile(years_experience="3 to 5"))
+
+
+def test_keys_typed_by_hand_match_whatever_their_case_or_spaces():
+    typed = {" Years_Experience ": 4, "RESET_APPETITE": 1, "company has pm roles": "yes", "Allies": 3,
+             "hours-per-week": "4", "pm_evidence": 3}
+    assert career.validate_inputs(typed) == career.validate_inputs(career.EXAMPLE_PROFILE)
+    with pytest.raises(ValueError, match="second time"):
+        career.validate_inputs({**career.EXAMPLE_PROFILE, "Allies": 2})
 
 
 def test_every_input_problem_is_reported_at_once():
@@ -199,8 +225,26 @@ def test_prefill_turns_the_transition_score_into_evidence(score, evidence):
     assert "2026-07-01" in message
 
 
+@pytest.mark.parametrize("answers, evidence", [({"T1": 3}, 3), ({"t1": "0"}, 0), ({"T1": 4, "T2": 0}, 4)])
+def test_prefill_copies_the_answer_to_t1_which_asks_about_evidence(answers, evidence):
+    # the transition score (100 here) also counts allies, interviews and a plan; T1 is the evidence itself
+    latest = {"taken_at": "2025-12-15T09:00:00", "areas": {"transition": 100.0}, "answers": answers}
+    values, message = career.prefill_from_readiness(latest)
+    assert values == {"pm_evidence": evidence}
+    assert "T1" in message and "2025-12-15" in message
+
+
+def test_prefill_for_priya_matches_her_example_profile():
+    from pmkit.widgets.readiness import example_history
+
+    last_before_the_move = example_history()[-1]
+    values, _ = career.prefill_from_readiness(last_before_the_move)
+    assert values == {"pm_evidence": career.EXAMPLE_PROFILE["pm_evidence"]}
+
+
 @pytest.mark.parametrize("latest", [None, {}, {"areas": {}}, {"areas": {"transition": "high"}},
-                                    {"areas": {"transition": float("nan")}}, {"areas": None}, "junk"])
+                                    {"areas": {"transition": float("nan")}}, {"areas": None}, "junk",
+                                    {"answers": {"T1": 9}}, {"answers": ["T1"]}, {"answers": {"T1": "x"}}])
 def test_prefill_without_a_usable_self_assessment_fills_nothing(latest):
     values, message = career.prefill_from_readiness(latest)
     assert values == {} and message
@@ -482,6 +526,21 @@ def test_verdict_follows_the_binomial_chance_of_so_few_hits(hits, verdict):
     assert result.hits == hits and result.verdict == verdict
 
 
+@pytest.mark.parametrize("typed, low, high", [("90-110", 90, 110), ("90 to 110", 90, 110), ("90 – 110", 90, 110),
+                                             ("1,000-2,000", 1000, 2000), ("-5-110", -5, 110)])
+def test_a_range_typed_as_one_text_is_read(typed, low, high):
+    # a learner naturally types "90-110" in one pair of quotes rather than (90, 110)
+    result = interview.score_calibration({"Q1": typed, "Q2": (40, 60), "Q3": (9, 11), "Q4": (900, 1100)}, SMALL)
+    assert (result.table.at["Q1", "low"], result.table.at["Q1", "high"]) == (low, high)
+
+
+@pytest.mark.parametrize("typed, words", [("110-90", "low end (110) is above the high end (90)"),
+                                          ("about 100", "is not a range"), ("90-", "is not a range")])
+def test_a_text_range_that_cannot_be_used_says_why(typed, words):
+    with pytest.raises(ValueError, match=re.escape(words)):
+        interview.score_calibration({"Q1": typed, "Q2": (40, 60), "Q3": (9, 11), "Q4": (900, 1100)}, SMALL)
+
+
 def test_ranges_accept_text_numbers_lowercase_ids_and_lists():
     result = interview.score_calibration({"q1": ["1,000", "2,000"], "Q2": ("40", 60.0), "Q3": (9, 11),
                                           "Q4": {"low": 999, "high": 1001}}, SMALL)
@@ -653,6 +712,5 @@ def test_prefill_reads_the_saved_module_00_self_assessment():
     result = readiness.score({q.id: 3 for q in questions})
     readiness.save_attempt(result)
     values, message = career.prefill_from_readiness()
-    expected = int(min(4, max(0, math.floor(result.areas["transition"] / 25 + 0.5))))
-    assert values == {"pm_evidence": expected}
-    assert f"{result.areas['transition']:.0f}/100" in message
+    assert values == {"pm_evidence": 3}  # the saved answer to T1
+    assert "T1" in message

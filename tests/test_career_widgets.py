@@ -62,10 +62,10 @@ def test_chooser_figure_prints_values_and_marks_the_winner():
     ax = fig.axes[0]
     assert len(ax.patches) == 3
     texts = [t.get_text() for t in ax.texts]
-    assert "74  recommended" in texts
+    assert "79  recommended" in texts
     assert {p.get_hatch() for p in ax.patches} == {None, "..", "//"} or len({p.get_hatch() for p in ax.patches}) == 3
     alt = m.figure_alt()
-    assert "internal transfer 74" in alt and "Recommended: internal transfer" in alt
+    assert "internal transfer 79" in alt and "Recommended: internal transfer" in alt
 
 
 def test_chooser_follows_a_change_to_another_route():
@@ -232,10 +232,26 @@ def test_calibration_view_scores_and_saves():
     button = next(w for w in app.children if "pmkit-calibration-score" in w._dom_classes)
     button.click()
     status = next(w for w in app.children if "pmkit-calibration-status" in w._dom_classes)
-    assert "Saved this round" in status.value
+    assert "added to your history" in status.value and "attempt 1" in status.value
     assert 'alt="Your attempt' in chart.value
     stored = json.loads(work.answers_path(career.MODULE).read_text(encoding="utf-8"))
     assert len(stored["calibration"]) == 1 and stored["calibration"][0]["hits"] == 15
+    # pressing the button again with the same ranges does not add the same round twice
+    button.click()
+    assert "same as your last saved one" in status.value
+    assert len(interview.load_history()) == 1
+
+
+def test_chooser_sliders_stretch_to_show_a_restored_value():
+    # a learner's saved situation (from the exercise) may lie beyond a slider's usual end
+    work.save_answer(career.MODULE, wc.CHOOSER_KEY, {**career.EXAMPLE_PROFILE, "years_experience": 35,
+                                                      "hours_per_week": 25})
+    app = wc.path_chooser()
+    years = next(w for w in app.children if "pmkit-paths-years" in w._dom_classes)
+    hours = next(w for w in app.children if "pmkit-paths-hours" in w._dom_classes)
+    assert years.value == 35 and years.max >= 35
+    assert hours.value == 25 and hours.max >= 25
+    assert app.model_.inputs["years_experience"] == 35
 
 
 def test_calibration_view_reports_problems_in_its_status_line():

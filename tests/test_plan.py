@@ -147,6 +147,29 @@ def test_hours_given_as_text_are_read():
     assert pl.build_plan("7,5", "apm", assessment=None).hours_per_week == 7.5
 
 
+@pytest.mark.parametrize("text, hours", [("10 hours", 10), ("5h", 5), ("6 hrs/week", 6), ("4 hours a week", 4),
+                                         (" 3 ", 3)])
+def test_hours_typed_with_a_unit_are_read(text, hours):
+    assert pl.check_hours(text) == hours
+
+
+def test_a_range_of_hours_asks_for_the_hours_you_can_count_on():
+    with pytest.raises(pl.PlanError, match=r"'2-4' is a range.*low end \(2\)"):
+        pl.check_hours("2-4")
+
+
+@pytest.mark.parametrize("text", ["2026-9-1", "2026/09/01", "2026.09.01", " 2026-09-01 "])
+def test_start_dates_written_year_first_are_read(text):
+    assert pl._as_date(text) == date(2026, 9, 1)
+
+
+@pytest.mark.parametrize("text, words", [("01/09/2026", "could mean January or September"),
+                                         ("2026-02-30", "not a real date"), ("next monday", "year-month-day")])
+def test_unclear_start_dates_are_refused_with_a_reason(text, words):
+    with pytest.raises(pl.PlanError, match=words):
+        pl._as_date(text)
+
+
 @pytest.mark.parametrize("text, name", [
     ("internal", "internal transfer"), ("Internal Transfer", "internal transfer"), ("apm", "APM programme"),
     ("APM program", "APM programme"), ("external", "external application"), ("External application", "external application"),

@@ -506,7 +506,8 @@ def test_a_corrupted_file_is_moved_aside_and_nothing_is_lost(work_dir, questions
     assert capsys.readouterr().out == ""  # once repaired, no more messages
 
 
-@pytest.mark.parametrize("version, words", [(2, "version 2"), (None, "no version number"), ("1", "version '1'")])
+@pytest.mark.parametrize("version, words", [(2, "version 2"), (None, "no version number"), ("2", "version '2'"),
+                                            (True, "version 'True'")])
 def test_a_file_of_another_version_is_reported_and_kept(work_dir, questions, capsys, version, words):
     path = results_file(work_dir)
     path.parent.mkdir(parents=True)
@@ -519,6 +520,28 @@ def test_a_file_of_another_version_is_reported_and_kept(work_dir, questions, cap
     assert words in out and "reads version 1" in out
     (backup,) = backups(work_dir)
     assert backup.read_text(encoding="utf-8") == text
+
+
+def test_a_file_saved_with_a_byte_order_mark_is_read_not_moved_aside(work_dir, questions, capsys):
+    # Windows Notepad adds a BOM when a learner opens the file, fixes a date and saves it.
+    save_attempt(score(answers_at(2), questions), when="2026-07-01T09:00:00")
+    path = results_file(work_dir)
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    history = load_history()
+    assert len(history) == 1 and history[0]["total"] == 50.0
+    assert capsys.readouterr().out == "" and backups(work_dir) == []
+    save_attempt(score(answers_at(3), questions), when="2026-08-01T09:00:00")  # appending keeps the old attempt
+    assert [a["total"] for a in load_history()] == [50.0, 75.0]
+
+
+def test_a_version_typed_in_quotes_by_hand_still_reads(work_dir, questions, capsys):
+    path = results_file(work_dir)
+    path.parent.mkdir(parents=True)
+    attempt = {"taken_at": "2026-07-01T09:00:00", **score(answers_at(2), questions).to_dict()}
+    path.write_text(json.dumps({"version": "1", "attempts": [attempt]}), encoding="utf-8")
+    assert len(load_history()) == 1
+    assert capsys.readouterr().out == "" and backups(work_dir) == []
 
 
 def test_good_attempts_in_a_partly_damaged_file_are_kept(work_dir, questions, capsys):

@@ -69,6 +69,13 @@ def test_unknown_question(questions):
         ReadinessModel(questions).set_answer("X1", 2)
 
 
+def test_question_ids_match_whatever_their_case_as_in_score(questions):
+    m = ReadinessModel(questions)
+    m.set_answer("d1", 3)
+    m.set_answer(" p2 ", "2")
+    assert m.answers == {"D1": 3, "P2": 2}
+
+
 def test_result_needs_every_answer_and_says_which_are_missing(questions):
     m = filled(questions)
     m.set_answer("P4", None)
@@ -227,6 +234,8 @@ def test_result_html_has_every_part(questions):
     assert html.count("<li>") == 7 and "Module 02 · Customer discovery" in html
     assert "Top gaps, weakest first:</b> Customer discovery (25), Transition readiness (38)" in html
     assert rd.summary(result) in html
+    # the result sits under a "##" section of the lesson, so its heading is an h3 (no skipped level)
+    assert '<h3 class="pmkit-readiness-heading">' in html and "<h4" not in html
 
 
 # ---- views, built headless ----------------------------------------------------------------------

@@ -191,7 +191,7 @@ EXAMPLE_PROFILE = {
     "company_has_pm_roles": True,
     "allies": 3,
     "hours_per_week": 4,
-    "pm_evidence": 2,
+    "pm_evidence": 3,
 }
 
 CLOSE_CALL = 5.0  # points: a lead smaller than this is reported as a close call
@@ -214,23 +214,50 @@ def _as_bool(value: Any) -> bool | None:
     return None
 
 
-def _as_number(value: Any) -> float | None:
+_NUM = r"[+-]?\d+(?:[.,]\d+)?"
+_RANGE = re.compile(rf"^\s*({_NUM})\s*(?:-|–|—|to)\s*({_NUM})\b", re.IGNORECASE)
+_AMOUNT = re.compile(rf"^\s*({_NUM})\s*(?:h|hrs?|hours?|y|yrs?|years?)?\.?\s*"
+                     r"(?:(?:a|per|each|/)\s*(?:week|wk|w)\.?)?\s*$", re.IGNORECASE)
+
+
+def _decimal(text: str) -> float:
+    return float(text.replace(",", "."))  # "4,5" is four and a half (a decimal comma), not 45
+
+
+def read_number(value: Any) -> tuple[float | None, tuple[float, float] | None]:
+    """A learner's number as ``(number, None)``; a range such as "10-20" as ``(None, (10, 20))``;
+    anything else as ``(None, None)``.
+
+    Accepts numbers, numeric text with spaces, a decimal comma ("4,5") and a unit word after the
+    number ("4 years", "10 hours", "5h a week", "6 hrs/week"). Used for every "how many" input
+    of Modules 06 and 07, so that both read the same text the same way.
+    """
     if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, (int, float)):
-        number = float(value)
-    elif isinstance(value, str):
-        text = value.strip().replace(",", "").replace("_", "")
-        try:
-            number = float(text)
-        except ValueError:
-            return None
+        return None, None
+    if isinstance(value, str):
+        text = value.strip().replace("_", "")
+        span = _RANGE.match(text)
+        if span:
+            return None, (_decimal(span.group(1)), _decimal(span.group(2)))
+        match = _AMOUNT.match(text)
+        if not match:
+            return None, None
+        number = _decimal(match.group(1))
     else:
         try:
-            number = float(value)  # numpy numbers
+            number = float(value)  # ints, floats, numpy numbers
         except (TypeError, ValueError):
-            return None
-    return number if math.isfinite(number) else None
+            return None, None
+    return (number, None) if math.isfinite(number) else (None, None)
+
+
+def _as_number(value: Any) -> float | None:
+    return read_number(value)[0]
+
+
+def _input_key(key: Any) -> str:
+    """ " Years Experience " -> "years_experience": keys typed by hand still match."""
+    return re.sub(r"[\s-]+", "_", str(key).strip().lower())
 
 
 def validate_inputs(inputs: Any) -> dict[str, Any]:
@@ -247,6 +274,14 @@ def validate_inputs(inputs: Any) -> dict[str, Any]:
         )
     problems: list[str] = []
     clean: dict[str, Any] = {}
+    given: dict[str, Any] = {}
+    for raw, value in inputs.items():  # keys typed by hand: case, spaces and hyphens do not matter
+        key = _input_key(raw)
+        if key in INPUTS and key in given:
+            problems.append(f"{raw!r} gives {key} a second time; keep one.")
+            continue
+        given[key if key in INPUTS else raw] = value
+    inputs = given
     unknown = [k for k in inputs if k not in INPUTS]
     for key in unknown:
         close = [k for k in INPUTS if str(key).lower().replace(" ", "_") in k]
@@ -264,9 +299,13 @@ def validate_inputs(inputs: Any) -> dict[str, Any]:
             else:
                 clean[key] = flag
             continue
-        number = _as_number(value)
+        number, span = read_number(value)
         low, high = _LIMITS[key]
-        if number is None:
+        if span is not None:
+            middle = (span[0] + span[1]) / 2
+            problems.append(f"{key}: {value!r} is a range, but the model needs one number. Use your best single "
+                            f"guess, such as the middle ({middle:g}).")
+        elif number is None:
             problems.append(f"{key}: {value!r} is not a number. Expected {EXPECTED[key]}.")
         elif number < low or number > high:
             problems.append(f"{key}: {number:g} is out of range. Expected {EXPECTED[key]}.")
@@ -412,8 +451,8 @@ def _caveats(clean: dict[str, Any], winner: str, margin: float, runner: str) -> 
     if winner == "internal" and not clean["company_has_pm_roles"]:
         notes.append("Your company has no PM roles today, so an internal move means persuading it to create one.")
     if winner == "apm" and clean["years_experience"] >= 4:
-        notes.append("With four or more years as an engineer, an APM programme is likely to feel like a step "
-                     "back in seniority and pay.")
+        notes.append("With four or more years as an engineer, an APM programme will probably mean a lower "
+                     "title and lower pay than you have now: a step back.")
     if winner == "external" and clean["pm_evidence"] <= 1:
         notes.append("Outside hiring managers will ask for proof of PM work; build a portfolio before you apply.")
     if clean["hours_per_week"] < 2:
@@ -503,9 +542,15 @@ def prefill_from_readiness(latest: Any = ...) -> tuple[dict[str, Any], str]:
     """Suggest a value for ``pm_evidence`` from your latest readiness self-assessment (Module 00).
 
     Returns ``(values, message)``. ``values`` is empty when there is nothing to use: no saved
-    self-assessment, no ``pmkit.readiness`` module, or an attempt without a "transition" area.
-    The transition-readiness score (0-100) becomes evidence 0-4 (score ÷ 25, rounded). Never
-    raises. ``latest`` is for tests; by default it is ``pmkit.readiness.latest()``.
+    self-assessment, no ``pmkit.readiness`` module, or an attempt with neither an answer to T1 nor
+    a "transition" score. Never raises. ``latest`` is for tests; by default it is
+    ``pmkit.readiness.latest()``.
+
+    The self-assessment's question T1 asks what finished evidence of product work you could show,
+    on the same 0-4 scale as ``pm_evidence``, so your answer to T1 is copied as it is. Only when an
+    attempt has no usable T1 answer does the transition-readiness score (0-100) stand in for it
+    (score ÷ 25, rounded). That score is a rougher guide, because it also counts relationships,
+    interview practice and a plan, which the path chooser asks about separately.
     """
     if latest is ...:
         try:
@@ -519,6 +564,17 @@ def prefill_from_readiness(latest: Any = ...) -> tuple[dict[str, Any], str]:
     if not latest:
         return {}, ("No saved self-assessment yet (Module 00). Fill in every input yourself, "
                     "or take the self-assessment first.")
+    when = str(latest.get("taken_at", ""))[:10] if isinstance(latest, Mapping) else ""
+    of = f" (self-assessment of {when})" if when else ""
+    answers = latest.get("answers") if isinstance(latest, Mapping) else None
+    if isinstance(answers, Mapping):
+        t1 = next((v for k, v in answers.items() if str(k).strip().upper() == "T1"), None)
+        number = _as_number(t1)
+        if number is not None and number in (0, 1, 2, 3, 4):
+            evidence = int(number)
+            return ({"pm_evidence": evidence},
+                    f"Evidence of PM work set to {evidence}, your answer to T1 (the finished product work you "
+                    f"could show){of}. Change it if it does not fit.")
     try:
         areas = latest.get("areas") or {}
         score = float(areas["transition"])
@@ -528,10 +584,9 @@ def prefill_from_readiness(latest: Any = ...) -> tuple[dict[str, Any], str]:
         return {}, "Your saved self-assessment has no transition-readiness score; fill in every input yourself."
     score = min(max(score, 0.0), 100.0)
     evidence = int(min(4, max(0, math.floor(score / 25 + 0.5))))
-    when = str(latest.get("taken_at", ""))[:10]
     return ({"pm_evidence": evidence},
             f"Evidence of PM work set to {evidence} from your transition-readiness score of {score:.0f}/100"
-            + (f" (self-assessment of {when})" if when else "") + ". Change it if it does not fit.")
+            + of + ". Change it if it does not fit.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -585,7 +640,9 @@ def path_choice_record(profile: Any, chosen: Any, justification: Any) -> Any:
         if not text:
             problems.append("Your justification is empty: write two or three sentences in quotes.")
         if problems:
-            print("Not saved yet, because:\n" + "\n".join(problems))
+            print("Not saved yet, because:\n" + "\n".join(problems)
+                  + "\n(A path choice you saved earlier stays saved. If one is brought back below, the check "
+                    "is about that earlier answer until you fix the problems above.)")
             return None
         record = rec.to_dict()
         record.update({"chosen": pid, "chosen_name": PATH_NAMES[pid], "justification": text})

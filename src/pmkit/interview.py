@@ -61,6 +61,7 @@ __all__ = [
     "load_estimation_questions",
     "interval_score",
     "parse_bound",
+    "split_range",
     "validate_ranges",
     "CalibrationResult",
     "score_calibration",
@@ -517,6 +518,24 @@ def parse_bound(value: Any, what: str = "value") -> float:
     return number
 
 
+_RANGE_SEPARATOR = re.compile(r"\s*(?:\bto\b|–|—|-)\s*", re.IGNORECASE)
+
+
+def split_range(text: Any) -> tuple[float, float] | None:
+    """A range typed as text, "60-75", "60 to 75" or "1,200 – 1,500", as (low, high); else None.
+
+    Every place a separator could split the text is tried, so a minus sign still works
+    ("-5-10" is -5 to 10). Both sides must be plain numbers (see :func:`parse_number`).
+    """
+    if not isinstance(text, str):
+        return None
+    for match in _RANGE_SEPARATOR.finditer(text):
+        low, high = parse_number(text[:match.start()]), parse_number(text[match.end():])
+        if low is not None and high is not None:
+            return low, high
+    return None
+
+
 def interval_score(low: float, high: float, x: float, alpha: float = ALPHA) -> float:
     """Gneiting and Raftery's (2007) interval score for a central (1 - alpha) range [low, high].
 
@@ -576,6 +595,8 @@ def validate_ranges(ranges: Any, questions: Any = None, allow_missing: bool = Fa
             continue
         if isinstance(pair, Mapping):
             pair = (pair.get("low", pair.get("lo")), pair.get("high", pair.get("hi")))
+        if isinstance(pair, str):
+            pair = split_range(pair) or pair  # "60-75" or "60 to 75" typed as text is a range too
         if isinstance(pair, str) or not isinstance(pair, (list, tuple)) or len(pair) != 2:
             problems.append(f"{qid}: {pair!r} is not a range. Give two numbers, low and high, like (60, 75).")
             continue

@@ -61,6 +61,7 @@ import calendar
 import hashlib
 import math
 import numbers
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -250,7 +251,7 @@ MOVE_PLAN: dict[str, dict[str, Any]] = {
 
 ROLE_PLAN = [
     {"focus": "First month as a PM: listen and learn",
-     "practise": "Stay in the problem: ask at least three follow-up questions before you think about a fix.",
+     "practise": "Stay in the problem: before any fix comes to mind, ask three or more follow-up questions.",
      "exercises": [Exercise("07", "Problem or solution? drill"), Exercise("04", "Map the stakeholders")],
      "actions": ["Meet every key stakeholder one to one, and draw the power-interest map of your new area",
                  "Agree with your engineering lead which decisions are theirs",
@@ -380,11 +381,15 @@ def check_hours(value: Any) -> float:
     if isinstance(value, bool) or value is None or value is Ellipsis:
         raise PlanError(f"Hours per week must be a number from {MIN_HOURS} to {MAX_HOURS}, like 5 (got {value!r}).")
     if isinstance(value, str):
-        try:
-            number = float(value.strip().replace(",", "."))
-        except ValueError:
+        from .career import read_number  # the same reading of "5", "4,5", "6 hours a week" as Module 06
+
+        number, span = read_number(value)
+        if span is not None:
+            raise PlanError(f"{value!r} is a range, but the plan needs one number. Use the hours you can count on "
+                            f"every week, the low end ({min(span):g}), and let the good weeks be a bonus.")
+        if number is None:
             raise PlanError(f"Hours per week must be a number from {MIN_HOURS} to {MAX_HOURS}, like 5; "
-                            f"{value!r} is not a number.") from None
+                            f"{value!r} is not a number.")
     elif isinstance(value, numbers.Real):
         number = float(value)
     else:
@@ -640,7 +645,7 @@ def _milestones(path: str, prep_months: int, move_month: int, interview_month: i
         Milestone(interview_month, 3, "interview-prep", "Start interview preparation",
                   "Practise your STAR stories and, for applications, product-sense and estimation questions."),
         Milestone(role_month, 1, "role", "Target start in your first PM role",
-                  "A target, not a promise: expect to feel slower than you did as an engineer."),
+                  "A target, not a promise. The first months will feel slower than engineering did, and that is normal."),
         Milestone(12, 4, "review", "Review and rebuild this plan",
                   "What moved, what stalled, and what the next twelve months need."),
     ]
@@ -689,10 +694,21 @@ def _as_date(value: Any) -> date:
     if isinstance(value, date):
         return value
     if isinstance(value, str):
+        text = value.strip()
         try:
-            return date.fromisoformat(value.strip())
+            return date.fromisoformat(text)
         except ValueError:
             pass
+        # year first is never ambiguous: accept 2026-9-1, 2026/09/01 and 2026.09.01 too
+        match = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", text)
+        if match:
+            try:
+                return date(*(int(g) for g in match.groups()))
+            except ValueError as err:
+                raise PlanError(f"{value!r} is not a real date ({err}). Write it as year-month-day, "
+                                "like 2026-09-01.") from None
+        raise PlanError(f"The start date must be a date written year-month-day, like 2026-09-01, not {value!r}. "
+                        "(A date like 01/09/2026 could mean January or September, so the plan does not guess.)")
     raise PlanError(f"The start date must be a date like 2026-09-01, not {value!r}.")
 
 

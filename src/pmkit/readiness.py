@@ -704,7 +704,8 @@ def _read_history(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
         return []
     try:
-        text = path.read_text(encoding="utf-8")
+        # "utf-8-sig": a file saved by an editor that adds a byte-order mark (Windows Notepad) still reads
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         _move_aside(path, "it is not UTF-8 text")
         return []
@@ -723,7 +724,9 @@ def _read_history(path: Path) -> list[dict[str, Any]]:
         _move_aside(path, f"it holds a {type(data).__name__}, not a results file")
         return []
     version = data.get("version")
-    if version != HISTORY_VERSION:
+    if isinstance(version, str) and version.strip() == str(HISTORY_VERSION):
+        version = HISTORY_VERSION  # a hand edit that put the number in quotes: "1" means 1
+    if version != HISTORY_VERSION or isinstance(version, bool):
         if version is None:
             shown = "no version number"
         elif isinstance(version, int) and not isinstance(version, bool):

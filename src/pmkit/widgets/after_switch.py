@@ -303,18 +303,61 @@ class PlanModel:
     """
 
     def __init__(self, hours: Any = None, path: Any = None, profile: str | None = None,
-                 start_date: Any = None):
+                 start_date: Any = None, restore: bool = True):
         self.mine, self.mine_note = pl.saved_assessment()
         self.saved_path_name, self.path_note = pl.saved_path()
         self.example = _example_attempt()
-        self.profile = profile or ("mine" if self.mine is not None else ("example" if self.example else "generic"))
+        # the settings of the plan you saved last time come back, so "Save" never overwrites it with defaults
+        saved = self._saved_settings() if restore else {}
+        self.restore_note = ""
+        if saved:
+            when = f", starting {saved['start_date'].isoformat()}" if saved.get("start_date") else ""
+            self.restore_note = (f"Brought back the settings of the plan you saved: {saved['path']}, "
+                                 f"{pl._hours(saved['hours'])} a week{when}.")
+        default_profile = "mine" if self.mine is not None else ("example" if self.example else "generic")
+        if saved.get("profile") in ("example", "generic") and self.mine is None:
+            default_profile = saved["profile"]
+        self.profile = profile or default_profile
         self._check_profile(self.profile)
-        self.hours = pl.check_hours(hours) if hours is not None else self._default_hours()
-        self.path = pl.normalise_path(path) if path is not None else (self.saved_path_name or pl.DEFAULT_PATH)
+        if hours is not None:
+            self.hours = pl.check_hours(hours)
+        else:
+            self.hours = saved["hours"] if "hours" in saved else self._default_hours()
+        if path is not None:
+            self.path = pl.normalise_path(path)
+        else:
+            self.path = saved.get("path") or self.saved_path_name or pl.DEFAULT_PATH
         if self.path is None:
             raise pl.PlanError(f"{path!r} is not a path. Choose one of: " + ", ".join(pl.PATHS) + ".")
-        self.start_date = pl._as_date(start_date) if start_date is not None else _default_start()
+        if start_date is not None:
+            self.start_date = pl._as_date(start_date)
+        else:
+            self.start_date = saved.get("start_date") or _default_start()
         self._plan: pl.Plan | None = None
+
+    @staticmethod
+    def _saved_settings() -> dict[str, Any]:
+        """Hours, path, start date and profile of the plan saved last time; {} when none is usable."""
+        try:
+            record = work.load_answer(MODULE, pl.SAVE_KEY)
+        except Exception:  # noqa: BLE001 - a damaged file is reported by pmkit.work; start afresh
+            return {}
+        if not isinstance(record, dict):
+            return {}
+        out: dict[str, Any] = {}
+        try:
+            out["hours"] = pl.check_hours(record.get("hours_per_week"))
+            out["path"] = pl.normalise_path(record.get("path")) or pl.DEFAULT_PATH
+        except ValueError:
+            return {}
+        try:
+            if record.get("start_date"):
+                out["start_date"] = pl._as_date(record["start_date"])
+        except ValueError:
+            pass
+        if record.get("profile") in ("self-assessment", "example", "generic"):
+            out["profile"] = record["profile"]
+        return out
 
     def _default_hours(self) -> float:
         """Hours from your Module 06 situation (if saved and within 1-40), else 5."""
@@ -511,7 +554,7 @@ def plan_view(hours: Any = None, path: Any = None, profile: str | None = None, s
     build.on_click(on_build)
     save_md.on_click(on_save("md"))
     save_ics.on_click(on_save("ics"))
-    render('<span class="pmkit-note">' + c.esc(model.path_note) + "</span>")
+    render('<span class="pmkit-note">' + c.esc(model.restore_note or model.path_note) + "</span>")
     controls = W.VBox([profile_w, path_w, hours_w, start_w, W.HBox([build, save_md, save_ics])])
     app = W.VBox([controls, status, summary, chart, months])
     app.add_class("pmkit-plan")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import io
+import math
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -290,7 +291,10 @@ def path_chooser(inputs: Mapping[str, Any] | None = None, restore: bool = True, 
     def words(key):
         return [(f"{i} · {w}", i) for i, w in enumerate(SLIDER_WORDS[key])]
 
-    years = W.IntSlider(value=int(model.inputs["years_experience"]), min=0, max=30,
+    # a slider clamps a value beyond its end, so stretch the end to fit what was restored (up to the limits)
+    years_max = max(30, math.ceil(model.inputs["years_experience"]))
+    hours_max = max(20, math.ceil(model.inputs["hours_per_week"]))
+    years = W.IntSlider(value=int(round(model.inputs["years_experience"])), min=0, max=years_max,
                         description=career.INPUT_LABELS["years_experience"], style=c.LABEL, layout=wide,
                         continuous_update=False)
     reset = W.SelectionSlider(options=words("reset_appetite"), value=model.inputs["reset_appetite"],
@@ -301,7 +305,7 @@ def path_chooser(inputs: Mapping[str, Any] | None = None, restore: bool = True, 
     allies = W.SelectionSlider(options=words("allies"), value=model.inputs["allies"],
                                description="Allies and sponsors for a move", style=c.LABEL, layout=wide,
                                continuous_update=False)
-    hours = W.IntSlider(value=int(round(model.inputs["hours_per_week"])), min=0, max=20,
+    hours = W.IntSlider(value=int(round(model.inputs["hours_per_week"])), min=0, max=hours_max,
                         description=career.INPUT_LABELS["hours_per_week"], style=c.LABEL, layout=wide,
                         continuous_update=False)
     evidence = W.SelectionSlider(options=words("pm_evidence"), value=model.inputs["pm_evidence"],
@@ -701,11 +705,8 @@ def calibration_trainer(questions: Any = None, autosave: bool = True):
             return
         note = ""
         if autosave:
-            try:
-                path = model.save()
-                note = f"Saved this round in {work._shown(path)}."
-            except (OSError, TypeError, ValueError) as err:
-                note = f"Not saved: {err}"
+            # pressing the button twice must not add the same round twice to the history
+            note = "This round: " + interview._save_unless_repeat(model.result)
         status.value = f'<span class="pmkit-note">{c.esc(note)}</span>'
         refresh()
 

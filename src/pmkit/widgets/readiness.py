@@ -244,6 +244,7 @@ class ReadinessModel:
     def __init__(self, questions: Sequence[rd.Question] | None = None):
         self.questions: list[rd.Question] = rd._questions_or_default(questions)
         self._by_id = {q.id: q for q in self.questions}
+        self._by_upper = {q.id.upper(): q for q in self.questions}  # "d1" and " D1 " find D1, as score() does
         self._answers: dict[str, int] = {}
         self.restored_from: str | None = None  # "draft", "attempt" or None
 
@@ -254,7 +255,7 @@ class ReadinessModel:
 
     def question(self, qid: str) -> rd.Question:
         try:
-            return self._by_id[qid]
+            return self._by_id[qid] if qid in self._by_id else self._by_upper[str(qid).strip().upper()]
         except KeyError:
             raise ValueError(f"There is no question {qid!r}; the questions run {self.ids[0]} to "
                              f"{self.ids[-1]}.") from None
@@ -416,7 +417,7 @@ class ReadinessModel:
             f"<li><b>Module {c.esc(s.module)} · {c.esc(s.title)}</b>: {c.esc(s.reason)}</li>" for s in result.route
         )
         return (
-            f'<div class="pmkit-readiness-result-box"><h4 class="pmkit-readiness-heading">{c.esc(heading)}</h4>'
+            f'<div class="pmkit-readiness-result-box"><h3 class="pmkit-readiness-heading">{c.esc(heading)}</h3>'
             + (f'<p class="pmkit-note">{note}</p>' if note else "")
             + f'<p class="pmkit-readiness-total"><b>Readiness score: {rd.format_score(result.total)} out of 100'
             "</b></p>"
