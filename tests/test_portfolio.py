@@ -238,3 +238,22 @@ def test_summary_lists_included_and_missing(work_dir):
     assert "1 of 10 pieces included" in text
     assert "◐ Prioritization rationale (partial)" in text  # the optional parts are not saved
     assert "✗ Stakeholder map (missing)" in text
+
+
+def test_every_missing_piece_names_a_real_exercise():
+    """A missing piece tells the learner which exercise produces it: that exercise must exist."""
+    import json
+    import re
+    from pathlib import Path
+
+    from pmkit import portfolio
+
+    root = Path(__file__).resolve().parent.parent
+    titles = set()
+    for nb in (root / "exercises" / "solutions").glob("*.ipynb"):
+        for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]:
+            titles |= set(re.findall(r"\{exercise\} (.+)", "".join(cell["source"])))
+    titles |= {"Take the self-assessment"}  # Module 00's exercise is the assessment itself
+    assert len(titles) > 20
+    named = {part.exercise for piece in portfolio.PIECES for part in piece.parts}
+    assert named - titles == set(), f"portfolio names exercises that do not exist: {named - titles}"
