@@ -14,7 +14,7 @@ Four files come out of this script:
 
 Stated and revealed priorities disagree on purpose, in two big places and one small one:
 labour-cost reports are the most wanted feature and the least used; copying a schedule is the
-least wanted and the most used; swap approval is rated low but used every week (see
+least wanted and the most used; swap approval is rated low but used in most weeks (see
 ``STATED`` and ``WEEKLY_USE`` below, and datasets/README.md).
 
 Usage (from the repository root):

@@ -59,6 +59,15 @@ def test_coach_rules_table_lists_every_rule():
         assert rule.label.replace('"', "&quot;") in page
 
 
+def test_coach_says_when_it_cannot_read_a_question():
+    app = wd.question_coach()
+    text = next(w for w in app.children if "pmkit-coach-question" in w._dom_classes)
+    verdict = next(w for w in app.children if "pmkit-coach-verdict" in w._dom_classes)
+    text.value = "Wie oft benutzen Sie die App?"
+    assert 'data-level="unclear"' in verdict.value and "English" in verdict.value
+    assert "Good question" not in verdict.value and "Fine" not in verdict.value
+
+
 def test_coach_examples_cover_good_and_bad():
     levels = {d.classify_question(q).level for q in wd.COACH_EXAMPLES}
     assert {"good", "poor", "needs work"} <= levels
@@ -102,6 +111,7 @@ def test_board_tags_counts_and_flags(interviews):
 def test_board_summary_and_html(interviews):
     m = wd.SynthesisBoardModel(interviews, wd.SAMPLE_TAGS)
     assert "9 of 49 snippets tagged" in m.summary() and "⚠" in m.summary()
+    assert "“AI scheduling” is named after a solution" in m.summary()
     page = m.counts_html()
     assert "pmkit-board-by-segment" in page and "pmkit-board-by-evidence" in page and "⚠ opinions only" in page
     assert m.snippets_html("untagged").count("<tr data-item=") == 40
@@ -148,6 +158,25 @@ def test_board_refuses_bad_notes():
         wd.SynthesisBoardModel(bad)
     view = wd.synthesis_board(bad)
     assert "pmkit-error-box" in view._dom_classes
+
+
+@pytest.mark.parametrize("value, words", [
+    (None, "you passed None"),                      # explain_load returned None: the file had problems
+    ("no_such_notes.csv", "There is no file"),
+    (42, "You gave int"),
+])
+def test_board_explains_unusable_input_instead_of_showing_the_course_notes(work_dir, value, words):
+    view = wd.synthesis_board(value)
+    assert "pmkit-error-box" in view._dom_classes and words in view.value
+
+
+def test_board_takes_the_path_of_your_own_notes(work_dir, tmp_path):
+    path = tmp_path / "my_notes.csv"
+    path.write_text("snippet_id,interview_id,participant_role,segment,snippet,evidence\n"
+                    "S1,I1,Owner,independent,Last week I copied the rota twice.,past behaviour\n", encoding="utf-8")
+    app = wd.synthesis_board(str(path))
+    assert "pmkit-board" in app._dom_classes
+    assert app.model_.ids == ["S1"] and app.model_.save_key == "synthesis_board.my_notes.csv"
 
 
 def test_board_view_starts_with_the_sample_and_autosaves(work_dir):

@@ -13,7 +13,8 @@ listing every problem at once, with line, column and what was expected):
 Interviewing (after Rob Fitzpatrick, *The Mom Test*):
 
 - :func:`classify_question` -> :class:`Verdict`: which rules fired (future tense, hypothetical,
-  "would you", leading, yes/no, solution words, compound, generalisation) and a better version.
+  "would you", leading, opinion, asking the customer to design, solution words, yes/no, compound,
+  generalisation, long) and a better version.
 - :func:`classify_note`: is a note past behaviour, a present pain, a future opinion, a
   compliment or a feature request? (a transparent guess, not an oracle).
 - :func:`check_follow_ups`: the "three follow-up questions" drill.
@@ -213,6 +214,16 @@ def _parse_segment(raw: Any) -> str:
 
 
 _EXPECT_EVIDENCE = "one of " + ", ".join(EVIDENCE_KINDS)
+#: Words people use for a kind of evidence; they are suggested, never silently accepted.
+_EVIDENCE_HINTS = {
+    "pain": "present pain", "pain point": "present pain", "problem": "present pain",
+    "frustration": "present pain", "complaint": "present pain",
+    "past": "past behaviour", "behaviour": "past behaviour", "story": "past behaviour", "event": "past behaviour",
+    "fact": "past behaviour", "observation": "past behaviour",
+    "opinion": "future opinion", "prediction": "future opinion", "future": "future opinion", "guess": "future opinion",
+    "request": "feature request", "ask": "feature request", "wish": "feature request", "idea": "feature request",
+    "suggestion": "feature request", "praise": "compliment", "positive": "compliment", "feedback": "compliment",
+}
 
 
 def _parse_evidence(raw: Any) -> str:
@@ -224,7 +235,8 @@ def _parse_evidence(raw: Any) -> str:
         if text == kind.rstrip("s"):
             return kind
     near = difflib.get_close_matches(text, EVIDENCE_KINDS, n=1, cutoff=0.5)
-    hint = f" Did you mean '{near[0]}'?" if near else ""
+    suggestion = _EVIDENCE_HINTS.get(text) or (near[0] if near else None)
+    hint = f" Did you mean '{suggestion}'?" if suggestion else ""
     raise _CellError(f"{_show(_text(raw))} is not a kind of evidence. Expected {_EXPECT_EVIDENCE}.{hint}")
 
 
@@ -671,6 +683,8 @@ SOLUTION_WORDS = (
 )
 _SOLUTION_RE = r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in sorted(SOLUTION_WORDS, key=len, reverse=True)) + r")(?![\w-])"
 _OPEN_PROMPTS = r"(?:tell|walk|talk|show|describe|take|explain|share)"
+_NEGATIVE = (r"(?:don['’]?t|doesn['’]?t|wouldn['’]?t|isn['’]?t|aren['’]?t|won['’]?t|shouldn['’]?t|didn['’]?t"
+             r"|can['’]?t|couldn['’]?t|haven['’]?t|hasn['’]?t|wasn['’]?t|weren['’]?t)")
 
 QUESTION_RULES: tuple[QuestionRule, ...] = (
     QuestionRule(
@@ -681,6 +695,7 @@ QUESTION_RULES: tuple[QuestionRule, ...] = (
         r"\bwould(?:n['’]?t)?\s+(?:you|your\s+\w+|they|it|this|that|anyone|people)\b|\bcould you see yourself\b"
         r"|\bdo you think (?:you|they)(?:['’]d| would| will| might)\b|\bwould\s+\w+\s+(?:pay|use|buy|want)\b"
         r"|\bwould\s+(?:a|an|the|this|that|it)\s+(?:\w+\s+){0,2}(?:work|help|do|be|make|save|solve)\b"
+        r"|\b(?:what|which|how|who)\s+would\s+(?:make|help|improve|change|fix|solve|be|look|work)\b"
         r"|\bhow likely\b|\bwhat are the chances\b"),
     QuestionRule(
         "future", "Future tense",
@@ -693,17 +708,39 @@ QUESTION_RULES: tuple[QuestionRule, ...] = (
         "invents a situation. Answers about imaginary worlds tell you little about the real one.",
         "Ask about a real situation they have been in.",
         r"\bif\s+(?:we|you|rotawise|there|it|they|i)\s+(?:had|have|built|build|added|add|offered|offer|made|make"
-        r"|could|were|was|gave|give|did|do|launched|released)\b|\bimagine\b|\bsuppose\b|\bwhat if\b"
+        r"|could|were|was|gave|give|did|do|launched|released)\b|\bif\s+(?:[\w'’-]+\s+){1,3}(?:could|would)\b"
+        r"|\bimagine\b|\bsuppose\b|\bwhat if\b"
         r"|\bhypothetical(?:ly)?\b|\blet['’]s say\b|\bideal\b|\bmagic wand\b|\bin theory\b|\bdream\b"),
     QuestionRule(
         "leading", "Leading",
         "suggests the answer you hope for. Polite people will give it to you.",
         "Ask a neutral question and let them choose the words.",
-        r"\b(?:don['’]?t|doesn['’]?t|wouldn['’]?t|isn['’]?t|aren['’]?t|won['’]?t|shouldn['’]?t|didn['’]?t"
-        r"|can['’]?t)\s+(?:you|it|that|this|they|we|there|the|a|an|your|our)\b|,\s*right\s*\??\s*$|\bsurely\b|\bobviously\b"
+        r"(?:^|[.?!:;]\s+|^\s*(?:so|and|but|well|ok|okay|now)[,\s]+)" + _NEGATIVE + r"\s+(?:you|it|that|this|they|we"
+        r"|there|the|a|an|your|our)\b|,\s*" + _NEGATIVE + r"\s+(?:you|it|that|this|they|we|there|he|she|i)\s*\??\s*$"
+        r"|,\s*right\s*\??\s*$|\bsurely\b|\bobviously\b"
         r"|\bhow (?:great|useful|helpful|annoying|frustrating|painful|bad|easy|hard|good)\s+(?:would|is|was"
         r"|are|were|do|does)\b|\b(?:love|hate|great|amazing|awesome|brilliant|annoying|frustrating|terrible"
         r"|painful|a pain|nightmare|agree)\b"),
+    QuestionRule(
+        "opinion", "Asks for an opinion",
+        "asks what they think or feel about something. Opinions are cheap, and polite people give kind ones.",
+        "Ask what they did instead: 'Tell me about the last time you used it.'",
+        r"\bdo you (?:like|love|enjoy|prefer|hate)\b|\bwhat do you think (?:of|about)\b"
+        r"|\bwhat(?:['’]s| is| are) your (?:opinion|opinions|view|views|take|thoughts|impression|favourite|favorite)\b"
+        r"|\bhow do you feel about\b|\bhow (?:do|did) you like (?:it|the|our|rotawise|this|that)\b"
+        r"|\bare you (?:happy|satisfied|pleased|unhappy) with\b"
+        r"|\bhow (?:happy|satisfied|pleased) are you\b|\bhow (?:would|do) you rate\b|\bon a scale\b"
+        r"|\b(?:any|your) (?:feedback|thoughts) (?:on|about)\b|^\s*(?:thoughts|feedback)\b"
+        r"|\bis (?:it|this|that|rotawise|the app) (?:any )?(?:good|useful"
+        r"|easy|helpful|better)\b"),
+    QuestionRule(
+        "ideas", "Asks them to design",
+        "asks the customer to invent the product. They know their problem well; choosing the answer is your job.",
+        "Ask about the problem: what happened the last time, and what did they do about it?",
+        r"\b(?:how|what)\s+(?:could|can|should|might)\s+(?:we|rotawise|you guys)\s+(?:do|improve|change|build|add"
+        r"|make|fix|offer)\b|\bwhat\s+(?:\w+\s+)?(?:features?|improvements?|changes)\s+(?:would (?:you|help|make)"
+        r"|do you (?:want|need|wish)|should (?:we|rotawise)|could (?:we|rotawise)|are missing)\b"
+        r"|\bwhat(?:['’]s| is) missing\b|\bwish ?list\b|\bif you could change\b"),
     QuestionRule(
         "solution", "Solution words",
         "names a solution, so the talk turns to your idea instead of their problem.",
@@ -731,7 +768,14 @@ QUESTION_RULES: tuple[QuestionRule, ...] = (
         "asks what usually happens. People describe their ideal week, not their real one.",
         "Anchor on one real occasion: 'the last time', 'last week'.",
         r"\b(?:usually|typically|generally|in general|normally|ever|always|often|on average|most of the time"
-        r"|tend to|every (?:time|day|week|month|year))\b",
+        r"|tend to|every (?:time|day|week|month|year)|each (?:time|day|week|month|year)|per (?:day|week|month)"
+        r"|typical(?:ly)?|any given)\b",
+        serious=False),
+    QuestionRule(
+        "long", "Long question",
+        "is long. A long question carries your own assumptions, and people answer only its last part.",
+        "Cut it to one short question. Save the background for the follow-ups.",
+        r"^(?:\S+\s+){34,}\S+",
         serious=False),
 )
 
@@ -743,7 +787,9 @@ GOOD_SIGNS: tuple[QuestionRule, ...] = (
         r"\blast (?:time|week|month|sunday|monday|tuesday|wednesday|thursday|friday|saturday|pay ?run|quarter"
         r"|year|shift|rota|schedule)\b|\bthe last\b|\byesterday\b|\bthis (?:morning|week)\b|\bmost recent(?:ly)?\b"
         r"|\brecently\b|\bwhen did you last\b|\bwhen was the last\b|\ba time when\b|\bthe time (?:when|you)\b"
-        r"|\bin the (?:past|last) (?:week|month|few weeks|quarter)\b"),
+        r"|\bin the (?:past|last) (?:week|month|few weeks|quarter)\b"
+        r"|\bin (?:the )?(?:january|february|march|april|may|june|july|august|september|october|november|december)\b"
+        r"|\bon (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"),
     QuestionRule(
         "open", "Open question",
         "", "",
@@ -804,16 +850,26 @@ _LEVEL_TEXT = {
     "okay": "Fine, but make it specific",
     "needs work": "Needs work",
     "poor": "Avoid this question",
+    "unclear": "The coach cannot judge this",
     "empty": "No question yet",
 }
+
+#: Common English words. A question with none of them is not one the rules can read (they are
+#: English word patterns), so the coach says so instead of calling it fine.
+_ENGLISH_WORDS = frozenset("""
+a about after again all am an and any are as at be been before but by can could did do does doing
+done for from had has have how i if in is it its last me my no not of on or our should so tell that
+the their them then there they this time to us walk was we were what when where which who why will
+with would you your yours
+""".split())
 
 
 @dataclass
 class Verdict:
     """What :func:`classify_question` found: the level, the rules that fired and a better version.
 
-    ``level`` is "good", "okay", "needs work", "poor" or "empty". ``ok`` is True for "good" and
-    "okay". ``problems`` are the rules that fired, ``strengths`` the good signs found.
+    ``level`` is "good", "okay", "needs work", "poor", "unclear" (the rules cannot read it: not
+    English, or far too long) or "empty". ``ok`` is True for "good" and "okay". ``problems`` are the rules that fired, ``strengths`` the good signs found.
     """
 
     text: str
@@ -856,7 +912,7 @@ class Verdict:
 def verdict_html(v: Verdict) -> str:
     """The verdict as accessible HTML (symbols and words, never colour alone)."""
     esc = html.escape
-    symbol = {"good": "✓", "okay": "✓", "needs work": "!", "poor": "✗", "empty": "•"}[v.level]
+    symbol = {"good": "✓", "okay": "✓", "needs work": "!", "poor": "✗", "unclear": "?", "empty": "•"}[v.level]
     parts = [f'<div class="pmkit-coach-verdict" data-level="{esc(v.level)}">',
              f'<p><strong>{symbol} {esc(v.headline)}</strong>'
              + (f": “{esc(v.text)}”" if v.text else "") + "</p>"]
@@ -897,7 +953,9 @@ def classify_question(text: Any) -> Verdict:
 
     Never raises. A question that fires no rule and asks about a specific past event is "good";
     one that fires no rule but stays general is "okay"; only minor rules (yes/no, compound,
-    generalisation) give "needs work"; any serious rule gives "poor".
+    generalisation, long) give "needs work"; any serious rule gives "poor". Solution words in a
+    question about a specific past event count as minor. Text with no common English word at all
+    (another language, or not a question) is "unclear": the rules cannot read it.
     """
     if text is Ellipsis or text is None or (isinstance(text, str) and not text.strip()):
         return Verdict("", "empty", message="Type a question you might ask a customer, then check it.")
@@ -906,16 +964,26 @@ def classify_question(text: Any) -> Verdict:
                                             f"You gave {type(text).__name__}.")
     question = _clean_question(text)
     if len(question) > 600:
-        return Verdict(question[:80] + "…", "empty",
-                       message="That is more than one question. Keep a question to one or two sentences.")
-    problems = [RuleHit(r, m.group(0).strip(" ,?")) for r in QUESTION_RULES if (m := r.search(question))]
+        return Verdict(question[:80] + "…", "unclear",
+                       message=f"That is {len(question.split())} words: more than one question. Keep a question to "
+                               "one short sentence, and save the background for the follow-ups.")
+    words = re.findall(r"[a-z]+", question.lower().replace("'", " "))
+    if not any(w in _ENGLISH_WORDS for w in words):
+        return Verdict(question, "unclear",
+                       message="The coach's rules are English word patterns, and this has none of the words they "
+                               "read (what, how, you, the, last…). Write the question in English to check it. The "
+                               "advice holds in any language: ask about a real, recent event, not an opinion.")
+    problems = [RuleHit(r, f"{len(question.split())} words" if r.id == "long" else m.group(0).strip(" ,?"))
+                for r in QUESTION_RULES if (m := r.search(question))]
     strengths = [RuleHit(r, m.group(0).strip(" ,?")) for r in GOOD_SIGNS if (m := r.search(question))]
     return _verdict_from(question, problems, strengths)
 
 
 def _verdict_from(question: str, problems: list[RuleHit], strengths: list[RuleHit]) -> Verdict:
-    serious = [h for h in problems if h.rule.serious]
     has_past = any(h.id == "past_specific" for h in strengths)
+    # Naming a tool is a pitch in "Would you use templates?", but in "Tell me about the last time you
+    # synced the hours into Xero" it is part of a real event: then it only costs a "needs work".
+    serious = [h for h in problems if h.rule.serious and not (h.id == "solution" and has_past)]
     if serious:
         level = "poor"
     elif problems:
@@ -930,25 +998,32 @@ def _verdict_from(question: str, problems: list[RuleHit], strengths: list[RuleHi
         "needs work": "A small fix makes this a good question.",
         "poor": "The answer would be an opinion or a guess, not a fact about the customer's life.",
     }[level]
+    if level == "okay" and any(h.id == "probe" for h in strengths):
+        message = ("A good follow-up once a customer is telling you a story. To open a topic, anchor the question "
+                   "on one real occasion.")
     better = "" if level == "good" else better_question(question)
     return Verdict(question, level, problems, strengths, better, message)
 
 
 # ---- notes: what kind of evidence is this? ---------------------------------------------------
 NOTE_RULES: tuple[tuple[str, str], ...] = (
-    ("compliment", r"\b(?:love|lovely|great product|brilliant|amazing|fantastic|excellent|so much easier|so easy"
-                   r"|easy, honestly|easier than|thank you|well done|really good)\b"),
+    ("compliment", r"\b(?:loves?|lovely|great (?:product|app|tool|job|support)|brilliant|amazing|fantastic|excellent"
+                   r"|so much easier|so easy|easy, honestly|easier than|thank you|thanks|well done|really good)\b"),
     ("feature request", r"\b(?:you should|could you|can you|could \w+ come|please|i want|what i want|we need an?"
                         r"|we need (?:sign|sso)|i need an?|would be nice|would be great|add an?|wish (?:you|it|there)"
                         r"|if only)\b"),
     ("past behaviour", r"\b(?:last (?:week|month|year|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
                        r"|time|run|night)|yesterday|in (?:january|february"
-                       r"|march|april|may|june|july|august|september|october|november|december)|it took|took us|took me|i did|we did|the one time|in our pilot|last year|i tried"
-                       r"|we dropped|built us|every (?:sunday|quarter|fortnight)[^.]*\b(?:i|we)\b)"),
+                       r"|march|april|may|june|july|august|september|october|november|december)|it took|took us|took me"
+                       r"|i did|we did|the one time|in our pilot|last year|i tried|we dropped|built us"
+                       r"|every (?:sunday|quarter|fortnight)[^.]*\b(?:i|we)\b"
+                       r"|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b[^.]*\b(?:i|we)\b"
+                       r"|(?:i|we) (?:spent|lost|switched|stopped|had to|missed|paid|overpaid|cancelled))"),
     ("future opinion", r"(?:\bwould\b|['’]d\b|\bwill\b|['’]ll\b|\bgoing to\b|\bi think\b|\bi doubt\b|\bi['’]m sure"
                        r"|\bprobably\b|\bdefinitely\b|\bsounds\b|\bonce\b.*\bthere\b|\bfor sure\b|\banyway\b)"),
     ("present pain", r"\b(?:every (?:week|fortnight|month|time)|all the time|always|by hand|manual(?:ly)?|fix|messy"
-                     r"|too late|doubles|can['’]t|waste|slips|nearly cancelled|ring round|re-keying|only see)\b"),
+                     r"|too late|doubles|can['’]t|waste|slips|nearly cancelled|ring round|re-keying|only see|slow"
+                     r"|broken|stuck|unreliable|confusing|annoying|frustrat\w*)\b"),
 )
 
 
@@ -996,6 +1071,10 @@ _SNIPPET_ID = re.compile(r"^\s*([A-Za-z]+)[\s_-]*0*(\d+)\s*$")
 
 
 def _canonical_snippet(raw: Any, known: list[str]) -> str | None:
+    if isinstance(raw, (int, np.integer)) and not isinstance(raw, (bool, np.bool_)):
+        # 7 -> the seventh snippet's id, when ids are a prefix and a number ("S07")
+        matches = [k for k in known if (km := _SNIPPET_ID.match(k)) and int(km.group(2)) == int(raw)]
+        return matches[0] if len(matches) == 1 else None
     if not isinstance(raw, str):
         return None
     text = raw.strip()
@@ -1021,9 +1100,9 @@ def clean_theme(name: Any) -> str:
 def clean_tags(tags: Any, interviews: pd.DataFrame) -> tuple[dict[str, str], list[str]]:
     """Tidy a learner's ``{snippet id: theme}`` mapping. Returns (tags, messages).
 
-    Snippet ids are matched loosely ("s1" -> "S01"); blank themes untag a snippet; themes that
-    differ only in capitals are merged into the first spelling used. Unknown ids are reported in
-    the messages and left out. Never raises.
+    Snippet ids are matched loosely ("s1" and 1 -> "S01"); blank themes untag a snippet; themes
+    that differ only in capitals or spaces are merged into the first spelling used. Unknown ids and
+    themes that are not text are reported in the messages and left out. Never raises.
     """
     messages: list[str] = []
     if tags is None or tags is Ellipsis:
@@ -1041,6 +1120,11 @@ def clean_tags(tags: Any, interviews: pd.DataFrame) -> tuple[dict[str, str], lis
             messages.append(f"There is no snippet {raw_id!r}; snippets run from {known[0]} to {known[-1]}."
                             if known else f"There is no snippet {raw_id!r}.")
             continue
+        if raw_theme is not None and raw_theme is not Ellipsis and not isinstance(raw_theme, str):
+            messages.append(f"The theme for {sid} should be text in quotes, like \"Copying rotas\"; you gave "
+                            f"{type(raw_theme).__name__} {raw_theme!r}, so {sid} was left untagged.")
+            out.pop(sid, None)
+            continue
         theme = clean_theme(raw_theme)
         if not theme:
             out.pop(sid, None)
@@ -1055,7 +1139,8 @@ def synthesis_table(interviews: pd.DataFrame, tags: Mapping[str, str]) -> pd.Dat
 
     Columns: snippets, interviews, one column per segment, one per evidence kind, strong (past
     behaviour + present pain), weak (the rest), opinion_only (no strong evidence at all),
-    single_interview (heard in one interview only) and note. Sorted by strong evidence, then size.
+    single_interview (heard in one interview only) and note (these flags in words, and a hint when
+    the theme's name is a solution, like "Templates"). Sorted by strong evidence, then size.
     """
     clean, _ = clean_tags(tags, interviews)
     rows = []
@@ -1079,6 +1164,9 @@ def synthesis_table(interviews: pd.DataFrame, tags: Mapping[str, str]) -> pd.Dat
             notes.append("⚠ opinions only: no past behaviour or present pain backs this theme")
         if row["single_interview"]:
             notes.append("heard in one interview only")
+        named_after = _solution_words_in(theme)
+        if named_after:
+            notes.append(f"the name is a solution ({', '.join(named_after)}): name the need instead")
         row["note"] = "; ".join(notes)
         rows.append(row)
     columns = ["theme", "snippets", "interviews", *SEGMENTS, *EVIDENCE_KINDS, "strong", "weak", "opinion_only",
@@ -1334,15 +1422,26 @@ LEAN_UX_TEMPLATE = ("[Product] was meant to achieve [goals]. We have observed th
                     "causes [adverse effect]. How might we improve [product] so that customers are more "
                     "successful, judged by [measurable criteria]?")
 
-#: Words that name a specific kind of user (an insight should say who, not "users").
-USER_WORDS = (
+#: Words that name a role. "Managers" alone is still anyone: an insight's user needs a role and a
+#: situation ("area managers of new multi-site groups"), or a kind of customer ("multi-site owners").
+USER_ROLES = (
     "manager", "managers", "owner", "owners", "scheduler", "schedulers", "staff", "worker", "workers",
     "admin", "admins", "administrator", "administrators", "operator", "operators", "director", "directors",
-    "team", "teams", "employee", "employees", "carer", "carers", "lead", "leads", "accountant",
-    "accountants", "payroll", "hr", "security", "area", "site", "store", "café", "cafe", "salon",
-    "clinic", "restaurant", "chain", "group", "groups", "account", "accounts", "enterprise", "independent",
-    "multi-site", "multisite", "new", "buyer", "buyers", "officer", "supervisor", "supervisors",
+    "employee", "employees", "carer", "carers", "lead", "leads", "accountant", "accountants", "buyer",
+    "buyers", "officer", "officers", "supervisor", "supervisors", "chef", "chefs", "nurse", "nurses",
+    "planner", "planners", "head", "heads",
 )
+#: Words that place a user in a segment, a trade or a job ("payroll", "care-home", "enterprise").
+USER_QUALIFIERS = (
+    "area", "site", "sites", "store", "stores", "shop", "shops", "café", "cafe", "cafés", "cafes", "salon",
+    "salons", "clinic", "clinics", "practice", "restaurant", "restaurants", "pub", "pubs", "chain", "chains",
+    "group", "groups", "retail", "care", "care-home", "hospitality", "enterprise", "independent",
+    "multi-site", "multisite", "payroll", "hr", "security", "operations", "ops", "finance", "it", "android",
+    "iphone", "hourly", "part-time", "night", "weekend",
+)
+USER_WORDS = USER_ROLES + USER_QUALIFIERS
+_USER_FILLER = {"the", "a", "an", "our", "all", "some", "many", "most", "their", "of", "and", "at", "in", "on",
+                "with", "who", "that", "for", "every", "new", "busy", "other", "these", "those", "its", "it"}
 _GENERIC_USERS = {"user", "users", "customer", "customers", "people", "everyone", "they", "clients", "client",
                   "someone", "anyone", "the user", "the users", "our users", "our customers", "the customer",
                   "the customers"}
@@ -1353,6 +1452,15 @@ _WISH_REASON = re.compile(r"^(?:they|he|she|we|it|customers?|users?|people)\s+(?
 _INSIGHT_RE = re.compile(r"^(?P<user>.+?)\s+(?:needs?|need)\s+(?P<need>.+?)\s+because\s+(?P<insight>.+?)[.!]?$",
                          re.IGNORECASE | re.DOTALL)
 _THING_NEED = re.compile(r"^(?:an?|the|more|better|new|some|another)\s+", re.IGNORECASE)
+#: A need that says *how* (through which screen, report or message) has chosen a solution.
+_NEED_MEANS = re.compile(r"\b(?:mobile app|apps?|push|notifications?|alerts?|reports?|dashboards?|screens?|pages?"
+                         r"|tabs?|emails?|e-mails?|text messages?|sms|portal|menus?|settings?|filters?|buttons?)\b",
+                         re.IGNORECASE)
+#: Needs so general that they fit any product.
+_VAGUE_NEED = re.compile(r"\b(?:save (?:time|money|effort)|be (?:more )?(?:efficient|productive|happy|happier|faster"
+                         r"|quicker)|work (?:faster|better|smarter|quicker)|(?:a )?better (?:experience|tool|product|app"
+                         r"|way|life)|to be (?:easier|better|faster|simpler|quicker)|(?:an )?easier (?:life|time|way)"
+                         r"|make (?:it|things|life) (?:easier|better|simpler))\b", re.IGNORECASE)
 _EVIDENCE_HINT = re.compile(r"\b\d|\b(?:last|every|each|weeks?|days?|hours?|months?|evening|sunday|by hand|"
                             r"spreadsheet|re-?key|copy|copies|copied|copying|miss|missed|wait|waiting|stall|"
                             r"fix|fixes|fixed|cancel|took|spend|spent)\b", re.IGNORECASE)
@@ -1425,16 +1533,30 @@ def _check_insight(value: Any) -> Feedback:
         fb.summary = "Rewrite it in the insight form, then check again."
         return fb
     user, need, insight = (m.group(g).strip(" ,;:") for g in ("user", "need", "insight"))
-    fb.add("Form: [user] needs [need] because [insight]", True, "all three parts are there.")
+    if re.search(r"[.!?]\s+\S", need):
+        fb.add("Form: [user] needs [need] because [insight]", False,
+               f"the need and the reason are in different sentences (“{need} because …”). Make it one sentence: "
+               "who needs what, because why.")
+    else:
+        fb.add("Form: [user] needs [need] because [insight]", True, "all three parts are there.")
 
-    user_words = {w.lower() for w in _words(user)}
-    if user.lower().strip() in _GENERIC_USERS or not (user_words & set(USER_WORDS)):
+    user_words = [w.lower() for w in _words(user)]
+    roles = [w for w in user_words if w in USER_ROLES]
+    qualifiers = [w for w in user_words if w in USER_QUALIFIERS]
+    content = [w for w in user_words if w not in _USER_FILLER]
+    if user.lower().strip() in _GENERIC_USERS or not (roles or qualifiers):
         fb.add("A specific user", False,
                f"“{user}” could be anyone. Name the role and situation, like “area managers of new multi-site groups”.")
+    elif len(content) < 2:
+        fb.add("A specific user", False,
+               f"“{user}” is a start, but which ones? Rotawise has some 41,000 managers. Add the situation, like "
+               "“area managers of new multi-site groups” or “owners of a single café”.")
     else:
         fb.add("A specific user", True, f"“{user}”.")
 
     found = _solution_words_in(need)
+    means = _NEED_MEANS.search(need)
+    vague = _VAGUE_NEED.search(need)
     if found:
         fb.add("The need is not a solution", False,
                f"the need names a solution ({', '.join(found)}). Say what they are trying to get done, so the team "
@@ -1442,13 +1564,24 @@ def _check_insight(value: Any) -> Feedback:
     elif _THING_NEED.match(need) and not re.match(r"^an?\s+way\s+to\b", need, re.IGNORECASE):
         fb.add("The need is not a solution", False,
                f"“{need}” is a thing. Needs are verbs: write “to …” or “a way to …” (IDEO's Design Kit).")
+    elif means:
+        fb.add("The need is not a solution", False,
+               f"the need says how (“{means.group(0)}”). Say what they are trying to get done or to know, and leave "
+               "the how to the team.")
+    elif vague and len(_words(need)) <= 6:
+        fb.add("The need is not a solution", False,
+               f"“{need}” fits any product. Name the task: what exactly takes the time, or goes wrong?")
     else:
         fb.add("The need is not a solution", True, f"“{need}”.")
 
-    if _WISH_REASON.match(insight) or len(_words(insight)) < 5:
+    if _WISH_REASON.match(insight):
         fb.add("The reason is an insight", False,
                "“because they want it” repeats the request. Give the reason behind it: what you saw them do, "
                "or what it costs them.")
+    elif len(_words(insight)) < 5:
+        fb.add("The reason is an insight", False,
+               f"“because {insight}” is too thin to explain anything. Say what you saw them do, or what it costs "
+               "them.")
     elif not _EVIDENCE_HINT.search(insight):
         fb.add("The reason is an insight", None,
                "fine as a reason. Can you tie it to something you saw: a number, a time, a workaround?")
@@ -1529,11 +1662,13 @@ def _check_insights(statements: Any) -> Feedback:
 # ---- problem statement -----------------------------------------------------------------------
 _PS_TITLE = "Problem statement check (Lean UX)"
 _GOALS = re.compile(r"\b(?:meant to|designed to|built to|intended to|supposed to|was made to|aims? to|the goal|our goal"
-                    r"|goals?\b|promise[sd]? to|exists to|should let|should help|is there to)\b", re.IGNORECASE)
+                    r"|goals?\b|promise[sd]?(?: to| that)?|exists to|should let|should help|is there to"
+                    r"|was (?:built|made|designed) so)\b", re.IGNORECASE)
 _OBSERVED = re.compile(r"\b(?:we (?:have )?(?:observed|seen|found|noticed|saw|learned|learnt|heard|measured)|"
                        r"(?:interviews?|data|usage|survey|tickets?|analytics|research) (?:show|shows|showed|suggest"
                        r"|suggests|found|reveal|reveals)|isn['’]?t meeting|is not meeting|aren['’]?t meeting"
-                       r"|not meeting|only \d|(?:of|in) \d+ interviews|told us)\b", re.IGNORECASE)
+                       r"|not meeting|only \d|told us|(?:of|in|across|from) (?:\w+\s+){0,2}(?:interviews|calls"
+                       r"|support tickets|tickets|visits|accounts we (?:interviewed|visited|spoke to)))\b", re.IGNORECASE)
 _EFFECT = re.compile(r"\b(?:which causes|causes?|causing|caused|leads? to|leading to|results? in|as a result|"
                      r"so (?:they|customers|managers|accounts|staff)|costs?|costing|churn\w*|cancel\w*|miss\w*|"
                      r"delay\w*|stall\w*|los(?:e|es|ing|t)|abandon\w*|give up|gives up|gave up|waste\w*|errors?"
@@ -1542,12 +1677,18 @@ _MEASURE_WORDS = re.compile(r"\b(?:judged by|measured by|we will know|we'll know
                             r"|as measured|tracked by|target)\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+(?:\.\d+)?\s?%|\b\d[\d,.]*\s*(?:days?|weeks?|hours?|minutes?|accounts?|tickets?|percent"
                      r"|per cent|points?|pp)\b|\bfrom \d[\d,.]*\s*%?\s*to \d[\d,.]*", re.IGNORECASE)
+#: The best evidence of a target: "from 38% to 55%", else a percentage.
+_TARGET = re.compile(r"\bfrom \d[\d,.]*\s*%?\s*to \d[\d,.]*\s*%?|\d+(?:\.\d+)?\s?%", re.IGNORECASE)
 _HMW = re.compile(r"\bhow might we\b", re.IGNORECASE)
 _CUSTOMER = re.compile(r"\b(?:customers?|users?|managers?|owners?|schedulers?|staff|admins?|accounts?|operators?"
                        r"|groups?|teams?)\b", re.IGNORECASE)
 _BUILD_VERB = re.compile(r"\b(?:build|add|create|ship|implement|develop|launch|introduce|offer|provide|integrate)\s+"
                          r"(?:a|an|the|new|our|some)\b|\bwe (?:should|must|need to|will|could|want to|plan to)\s+"
-                         r"(?:build|add|create|ship|implement|develop|launch|make|give|offer|buy|rewrite|redesign)\b",
+                         r"(?:build|add|create|ship|implement|develop|launch|make|give|offer|buy|rewrite|redesign)\b"
+                         r"|\bby (?:letting|adding|building|giving|creating|introducing|offering|providing|shipping"
+                         r"|automating|integrating|replacing|moving|sending|syncing)\b"
+                         r"|\bhow might we (?:let|add|build|give|create|ship|offer|provide|send|automate|integrate"
+                         r"|replace)\b",
                          re.IGNORECASE)
 
 
@@ -1584,8 +1725,19 @@ def _check_problem_statement(value: Any) -> Feedback:
            f"found “{effect.group(0)}”." if effect else "say what the gap costs customers, and through them the "
            "business: “which causes …”.")
     measure, number = _MEASURE_WORDS.search(text), _NUMBER.search(text)
-    if measure and number:
-        fb.add("Measurable criteria", True, f"found “{measure.group(0)}” and “{number.group(0)}”.")
+    # The target must sit in the sentence that says how success is judged: a number in the evidence
+    # ("in 5 interviews") does not make the criteria measurable.
+    sentences = [x for x in re.split(r"(?<=[.!?])\s+", text) if _MEASURE_WORDS.search(x)]
+    target = next((n for x in sentences if (n := _TARGET.search(x) or _NUMBER.search(x))), None)
+    if measure and target:
+        fb.add("Measurable criteria", True, f"found “{measure.group(0)}” and “{target.group(0)}”.")
+    elif measure and number:
+        fb.add("Measurable criteria", False, f"you say how success is judged (“{measure.group(0)}”), but that "
+               f"sentence has no number. The “{number.group(0)}” elsewhere describes the problem. Add the target: "
+               "“judged by the share of … rising from 38% to 55%”.")
+    elif measure:
+        fb.add("Measurable criteria", False, f"you say how success is judged (“{measure.group(0)}”), but with no "
+               "number. Add the metric and the target: “judged by the share of … rising from 38% to 55%”.")
     elif number:
         fb.add("Measurable criteria", False, f"there is a number (“{number.group(0)}”), but say how success is "
                "judged: “judged by …”, with the metric and the target.")
@@ -1637,7 +1789,7 @@ def _follow_up_verdict(question: Any, requested: set[str]) -> Verdict:
     """Like classify_question, except that an open question may name the requested feature itself:
     "Why do you need the connector?" digs beneath the request rather than pitching a solution."""
     v = classify_question(question)
-    if v.level == "empty" or not requested or not any(h.id == "open" for h in v.strengths):
+    if v.level in ("empty", "unclear") or not requested or not any(h.id == "open" for h in v.strengths):
         return v
     words = {w.lower() for w in _solution_words_in(v.text)}
     if not words or not words <= requested:
@@ -1679,12 +1831,12 @@ def _check_follow_ups(request: Any, questions: Any) -> Feedback:
     fb = Feedback(_FOLLOW_TITLE, note="A self-check: the rules look for words. Ask a colleague to role-play the customer.")
     requested = set(_solution_words_in(request)) if isinstance(request, str) else set()
     n = len([q for q in questions if isinstance(q, str) and q.strip()])
-    fb.add("At least three questions", n >= 3, f"you wrote {n}." + ("" if n >= 3 else " Ask at least three before you "
-                                                                     "let yourself think of a solution."))
+    fb.add("At least three questions", n >= 3, f"you wrote {n}." + ("" if n >= 3 else " Ask three or more before you "
+                                                                     "start thinking about a fix."))
     verdicts = []
     for i, q in enumerate(questions, start=1):
         v = _follow_up_verdict(q, requested)
-        if v.level == "empty":
+        if v.level in ("empty", "unclear"):
             fb.add(f"Question {i}", False, v.message)
             continue
         verdicts.append(v)
@@ -1728,22 +1880,23 @@ def _check_rewrites(originals: Any, rewrites: Any) -> Feedback:
         return Feedback(_REWRITE_TITLE, answered=False,
                         summary=f"You have not answered yet: replace ... with a list of {len(originals) or 'your'} "
                                 f"questions, like {example}.")
-    if isinstance(rewrites, str):
-        rewrites = [rewrites]
+    if isinstance(rewrites, str):  # one question per line is fine too
+        rewrites = [line.strip() for line in re.split(r"\n+", rewrites) if line.strip()]
     if not isinstance(rewrites, (list, tuple)):
         return Feedback(_REWRITE_TITLE, answered=False,
                         summary=f"Write a list of questions in quotes, like {example}. You gave {type(rewrites).__name__}.")
     fb = Feedback(_REWRITE_TITLE)
     if originals and len(rewrites) != len(originals):
         fb.add("One rewrite per question", False,
-               f"there are {len(originals)} questions and you wrote {len(rewrites)} rewrites.")
+               f"there are {len(originals)} questions and you wrote {len(rewrites)} "
+               f"{'rewrite' if len(rewrites) == 1 else 'rewrites'}.")
     good = 0
     for i, q in enumerate(rewrites, start=1):
         if q is Ellipsis or is_unanswered(q):
             fb.add(f"Question {i}", False, "not rewritten yet: replace ... with your question.")
             continue
         v = classify_question(q)
-        if v.level == "empty":
+        if v.level in ("empty", "unclear"):
             fb.add(f"Question {i}", False, v.message)
             continue
         original = originals[i - 1] if i - 1 < len(originals) and isinstance(originals[i - 1], str) else None

@@ -273,6 +273,10 @@ class SynthesisBoardModel:
                      + ", ".join(f"“{t}”" for t in flagged) + ". Look for past behaviour or present pain behind them.")
         elif themes:
             text += " Every theme has some past behaviour or present pain behind it."
+        solutions = [t for t in themes if d._solution_words_in(t)]
+        if solutions:
+            text += (" " + ", ".join(f"“{t}”" for t in solutions) + (" is" if len(solutions) == 1 else " are")
+                     + " named after a solution: rename it after the need it serves.")
         return text
 
     def counts_html(self) -> str:
@@ -342,11 +346,16 @@ class SynthesisBoardModel:
         return self.set_tags(data["tags"])
 
 
-def synthesis_board(interviews: pd.DataFrame | None = None, sample: bool = True, restore: bool = True,
+_COURSE_NOTES: Any = object()  # the default: the course's interviews.csv
+
+
+def synthesis_board(interviews: Any = _COURSE_NOTES, sample: bool = True, restore: bool = True,
                     autosave: bool = True):
     """The synthesis board as an ipywidgets app.
 
-    Pick a snippet, type a theme in your own words (or choose one you used before) and tag it. The
+    ``interviews`` is a table from :func:`pmkit.discovery.load_interviews` or the path of your own
+    notes file; by default the course's notes. Pick a snippet, type a theme in your own words (or
+    choose one you used before) and tag it. The
     counts by segment and by evidence update at once. With ``autosave``, every change is saved to
     your work folder and restored next time. With ``sample``, the board starts from Priya's first
     pass when you have saved nothing yet.
@@ -354,10 +363,20 @@ def synthesis_board(interviews: pd.DataFrame | None = None, sample: bool = True,
     import ipywidgets as W
 
     if interviews is None:
-        interviews = d.load_interviews()
+        return c.error_widget(ValueError(
+            "There are no notes to show: you passed None. If you loaded your own file with explain_load, it "
+            "listed the problems in the file instead of loading it. Fix those cells, run that cell again, "
+            "then run this one."), "synthesis board")
     try:
+        if interviews is _COURSE_NOTES:
+            interviews = d.load_interviews()
+        elif isinstance(interviews, (str, Path)):
+            interviews = d.load_interviews(interviews)
+        elif not isinstance(interviews, pd.DataFrame):
+            raise TypeError(f"Pass the table from load_interviews, or the path of your notes file in quotes. "
+                            f"You gave {type(interviews).__name__}.")
         model = SynthesisBoardModel(interviews)
-    except ValueError as err:
+    except (ValueError, OSError, TypeError, AttributeError, KeyError) as err:
         return c.error_widget(err, "synthesis board")
     messages = model.load() if restore else None
     note = ""
