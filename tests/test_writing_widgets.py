@@ -167,3 +167,15 @@ def test_views_show_an_error_box_for_a_bad_sample_id():
     assert "pmkit-error-box" in box._dom_classes
     box = before_after(sample="W99")
     assert "pmkit-error-box" in box._dom_classes
+
+
+def test_choosing_my_own_draft_empties_the_box_to_paste_into():
+    app = writing_coach()
+    draft = _find(app, "pmkit-writingcoach-draft")
+    sample = _find(app, "pmkit-writingcoach-sample")
+    sample.value = ""
+    assert draft.value == "" and app.model_.sample_id == ""
+    assert "Nothing to check yet" in _find(app, "pmkit-writingcoach-summary").value
+    assert "sample W01" not in _find(app, "pmkit-writingcoach-summary").value
+    draft.value = "You can now copy a week to every site."
+    assert "pass" in _find(app, "pmkit-writingcoach-scorecard").value

@@ -88,6 +88,12 @@ class WritingCoachModel:
         self.sample_id = sample_id
         self._card = None
 
+    def start_own_draft(self) -> None:
+        """Empty the draft so that the learner can paste their own (the samples stay in the dataset)."""
+        self.text = ""
+        self.sample_id = OWN_DRAFT
+        self._card = None
+
     # ---- results ------------------------------------------------------------------------------
     def scorecard(self) -> wr.Scorecard:
         if self._card is None:
@@ -270,7 +276,14 @@ def writing_coach(text: str | None = None, audience: str | None = None, sample: 
         refresh()
 
     def on_sample(change) -> None:
-        if busy["filling"] or not change["new"]:
+        if busy["filling"]:
+            return
+        if not change["new"]:  # "My own draft": an empty box to paste into
+            model.start_own_draft()
+            busy["filling"] = True
+            draft.value = ""
+            busy["filling"] = False
+            refresh('<span class="pmkit-note">Paste or type your draft, then press “Check draft”.</span>')
             return
         model.load_sample(change["new"])
         busy["filling"] = True
