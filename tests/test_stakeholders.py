@@ -766,14 +766,14 @@ def test_reference_map_agrees_with_the_data(people):
 def test_map_differences_are_explained(people):
     answer = {**REFERENCE, "Hannah Kowalski": (2, 2, 0), "Greg Hollis": (4, 2, 2)}
     answer.pop("Rafael Costa")
-    answer["Tomas"] = (1, 1, 0)
+    answer["Bob Stone"] = (1, 1, 0)
     answer["Lena"] = answer.pop("Lena Fischer")  # a unique first name is accepted
     answer["Aisha Rahman"] = (3, 7, 0)
     fb = st.check_stakeholder_map(answer, people)
     text = str(fb)
     assert not fb.ok
     assert "you left out Rafael Costa" in text
-    assert "not in the list: Tomas" in text
+    assert "not in the list: Bob Stone" in text
     assert "Aisha Rahman's interest is 7" in text
     assert "Hannah Kowalski: you put them in Monitor" in text and "Keep informed" in text
     assert "Greg Hollis: Keep satisfied, as in Priya's map; but you have them strongly for" in text
@@ -876,3 +876,261 @@ def test_message_accepts_every_kind_of_scenario_state(scenarios):
     assert any(c.ok is None for c in st.check_message(GOOD_MESSAGE, run).checks)  # not at an ending yet
     assert st.check_message(["Hi Greg,", GOOD_MESSAGE], greg).answered
     assert "should be text" in st.check_message(12, greg).summary
+
+
+# =============================================================================================
+# Review fixes: realistic learner input the examples do not cover
+# =============================================================================================
+
+@pytest.mark.parametrize("row, column, words", [
+    ("P1,Ana,High,4,1", "power", "'high' would be 4 or 5"),
+    ("P1,Ana,3,medium,1", "interest", "'medium' would be 3"),
+    ("P1,Ana,3,4,against", "stance", "does not say how strongly: write -1 or -2"),
+    ("P1,Ana,3,4,Positive", "stance", "write +1 or +2"),
+    ("P1,Ana,3,4,lukewarm", "stance", "champion, supporter, neutral, sceptic or blocker"),
+])
+def test_words_in_score_columns_say_which_number_they_mean(tmp_path, row, column, words):
+    path = _csv(tmp_path, "id,name,power,interest,stance\n" + row + "\n")
+    before = path.read_bytes()
+    with pytest.raises(DataError) as err:
+        st.load_stakeholders(path)
+    problem = err.value.problems[0]
+    assert (problem.line, problem.column) == (2, column)
+    assert words in problem.message
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("cell, roles", [
+    ("R.", ("R",)), ("A (interim)", ("A",)), ("C [until May]", ("C",)), ("R | A", ("R", "A")),
+])
+def test_role_cells_with_notes_and_full_stops_are_read(cell, roles):
+    m = st.DecisionMatrix("RACI", {"D": {"Ana": cell}})
+    assert m.cells["D"].get("Ana", ()) == roles and not m.invalid
+
+
+def test_an_unreadable_cell_is_not_also_blamed_as_a_missing_role():
+    problems = st.validate_matrix("RACI", {"D": {"Ana": "yes", "Ben": "A", "Cy": "Approver"}},
+                                  ["Ana", "Ben", "Cy"])
+    messages = [p.message for p in problems]
+    assert any("'Approver' is not a RACI role. Approver is a DACI role" in m for m in messages)
+    missing = [m for m in messages if "nobody is Responsible" in m]
+    assert missing and "The cells for Ana and Cy could not be read" in missing[0]
+    assert not any("nobody is Consulted or Informed" in m for m in messages)  # could be the unread cells
+    flag = st.validate_matrix("RACI", {"D": {"Ana": True, "Ben": "A"}}, ["Ana", "Ben"])
+    assert "YAML reads yes, no, on and off as True/False" in flag[0].message
+    assert "Use R (Responsible)" in st.validate_matrix("RACI", {"D": {"Ana": 1, "Ben": "A"}})[0].message
+
+
+def test_matrix_rows_written_as_dash_lists_are_read(tmp_path):
+    path = tmp_path / "mine.yaml"
+    path.write_text("matrices:\n  - id: m\n    framework: raci\n    decisions:\n      - Pick a vendor:\n"
+                    "          - Ana: R\n          - Ben: A\n          - Cy: c\n", encoding="utf-8")
+    m = st.load_matrices(path)["m"]
+    assert m.to_dict() == {"Pick a vendor": {"Ana": "R", "Ben": "A", "Cy": "C"}}
+    assert m.is_valid
+
+
+def test_decisions_can_be_named_by_code_or_in_other_capitals(matrices):
+    wiki = matrices["q3-raci-wiki"]
+    fixed = wiki.copy()
+    fixed.set_role("D1", "Greg Hollis", "C")
+    fixed.set_role("scope of the templates pilot", "Lena", "")
+    assert fixed.role(wiki.decisions[0], "Greg Hollis") == "C"
+    assert fixed.role("D3", "Lena") == ""
+    with pytest.raises(ValueError, match="D1 = Which goes first"):
+        fixed.set_role("D9", "Greg Hollis", "C")
+    answer = _solution_fix(wiki).to_dict()
+    by_code = {f"D{n}": row for n, row in enumerate(answer.values(), start=1)}
+    assert st.check_raci_fix(by_code, wiki).ok
+    assert st.check_raci_fix({d.upper(): row for d, row in answer.items()}, wiki).ok
+
+
+def test_an_emptied_decision_does_not_pass_the_responsible_check(matrices):
+    wiki = matrices["q3-raci-wiki"]
+    answer = _solution_fix(wiki).to_dict()
+    answer["Date of the templates launch email"] = {}
+    fb = st.check_raci_fix(answer, wiki)
+    assert "Someone Responsible for every decision" in {c.label for c in fb.failed}
+
+
+def _bad(tmp_path, text, name="demo.yaml"):
+    with pytest.raises(st.ScenarioError) as err:
+        st.load_scenario(_scenario_file(tmp_path, text, name))
+    return err.value
+
+
+def test_a_typo_in_next_is_not_also_reported_as_a_loop(tmp_path):
+    err = _bad(tmp_path, VALID.replace("next: good-end", "next: good-ending"))
+    text = str(err)
+    assert "unknown step 'good-ending'. Did you mean 'good-end'?" in text
+    assert "loop" not in text and "stuck" not in text
+    follow_on = [p for p in err.problems if "never reach it" in p.message]
+    assert follow_on and "could not be followed; fix that first" in follow_on[0].message
+
+
+def test_a_dead_end_step_is_named_without_calling_it_a_loop(tmp_path):
+    text = VALID.replace("next: good-end", "next: second")  # second only leads back to itself
+    err = _bad(tmp_path, text)
+    stuck = [p for p in err.problems if "stuck" in p.message]
+    assert stuck and stuck[0].step == "second"
+    assert "stuck here" in stuck[0].message and "only lead to each other" not in stuck[0].message
+
+
+def test_a_long_loop_lists_a_few_steps_not_all(tmp_path):
+    steps = "".join(f"  - id: s{i}\n    situation: Step {i}.\n    choices:\n      - text: On.\n"
+                    f"        next: s{(i + 1) % 40}\n        trust: 0\n        alignment: 0\n        why: x\n"
+                    for i in range(40))
+    text = (f"id: big\ntitle: Big\nstart: s0\nsteps:\n{steps}"
+            "endings:\n  - id: e\n    title: E\n    text: The end.\n")
+    loop = [p for p in _bad(tmp_path, text).problems if "stuck in a loop" in p.message]
+    assert loop and "and 34 more" in loop[0].message and "'s39'" not in loop[0].message
+
+
+@pytest.mark.parametrize("value, expected", [('"+1"', 1), ("+1", 1), ("1.0", 1), ("'-2'", -2), ('"0"', 0)])
+def test_deltas_written_as_text_or_whole_floats_are_read(tmp_path, value, expected):
+    sc = st.load_scenario(_scenario_file(tmp_path, VALID.replace("trust: 2", f"trust: {value}")))
+    assert sc.steps["second"].choices[0].trust == expected
+
+
+@pytest.mark.parametrize("edit, words", [
+    (("next: good-end", "next: yes"), "YAML reads yes, no, on, off, true and false as True/False"),
+    (("trust: 2", "trust: no"), "YAML reads yes, no"),
+    (("trust: 2", 'trust: "+3"'), "'trust' is '+3'; expected a whole number from -2 to +2"),
+    (("    choices:\n      - text: Play it back.\n        next: good-end\n        trust: 2\n        alignment: 2\n"
+      "        why: She feels heard.\n",
+      "    choices:\n      text: Play it back.\n      next: good-end\n      trust: 2\n      alignment: 2\n"
+      "      why: She feels heard.\n"), "'choices' is a block of fields, but it should be a list"),
+    (("    situation: Ana explains the need.", "    situation: Ana says: no way."),
+     "must be in quotes, or written on the next lines after '>-'"),
+    (("        why: She feels heard.", "      why: She feels heard."), "The indentation does not line up"),
+])
+def test_yaml_slips_get_a_plain_explanation(tmp_path, edit, words):
+    old, new = edit
+    assert old in VALID
+    err = _bad(tmp_path, VALID.replace(old, new, 1))
+    assert words in str(err), str(err)
+    assert all(p.line for p in err.problems)
+
+
+def test_steps_written_as_a_block_are_explained(tmp_path):
+    text = ("id: x\ntitle: X\nstart: a\nsteps:\n  a:\n    situation: s\nendings:\n"
+            "  - id: e\n    title: E\n    text: t\n")
+    assert "'steps' is a block of fields, but it should be a list" in str(_bad(tmp_path, text))
+
+
+def test_huge_and_non_utf8_scenario_files_are_refused_with_the_file_name(tmp_path):
+    big = tmp_path / "big.yaml"
+    big.write_text("# filler\n" * 70_000, encoding="utf-8")
+    with pytest.raises(st.ScenarioError, match="big.yaml: The file is 0.6 MB"):
+        st.load_scenario(big)
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes("id: café\n".encode("latin-1"))
+    with pytest.raises(st.ScenarioError) as err:
+        st.load_scenario(latin)
+    assert err.value.problems[0].file == "latin.yaml" and "not UTF-8" in str(err.value)
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    latin.rename(folder / "latin.yaml")
+    _scenario_file(folder, VALID, "ok.yaml")
+    with pytest.raises(st.ScenarioError, match="latin.yaml: The file is not UTF-8"):
+        st.load_scenarios(folder)
+
+
+def test_explain_scenario_and_matrices_print_instead_of_raising(tmp_path, capsys):
+    bad = _scenario_file(tmp_path, VALID.replace("next: second", "next: secnd"))
+    before = bad.read_bytes()
+    assert st.explain_scenario(bad) is None
+    out = capsys.readouterr().out
+    assert "demo.yaml, step 'first', choice A" in out and "not changed" in out
+    assert bad.read_bytes() == before
+    assert st.explain_scenario(tmp_path / "none.yaml") is None
+    assert "There is no file" in capsys.readouterr().out
+    good = st.explain_scenario(_scenario_file(tmp_path, VALID, "good.yaml"))
+    assert isinstance(good, st.Scenario) and "is sound" in capsys.readouterr().out
+    assert repr(good) == "Scenario('demo': A demo; 2 steps, 2 endings, starts at 'first')"
+    broken = tmp_path / "rights.yaml"
+    broken.write_text("matrices:\n  - id: m\n    framework: RASCI\n    decisions: {D: {Ana: A}}\n",
+                      encoding="utf-8")
+    assert st.explain_matrices(broken) is None
+    assert "line 3" in capsys.readouterr().out
+    assert set(st.explain_matrices()) >= {"q3-raci", "q3-raci-wiki"}
+    assert "q3-raci-wiki (RACI): 6 errors and 3 smells" in capsys.readouterr().out
+
+
+def test_the_map_check_reads_numbers_typed_as_text_names_without_accents_and_pairs(people):
+    as_text = {name.replace("á", "a"): tuple(f"+{x}" if x > 0 else str(x) for x in v)
+               for name, v in REFERENCE.items()}
+    fb = st.check_stakeholder_map(as_text, people)
+    assert fb.ok and "10 of 10" in fb.summary
+    saved = st.as_map_records(as_text)  # what keep_answer stores for the portfolio: numbers, not text
+    assert saved[0] == {"name": "Tomas Berg", "power": 4, "interest": 5, "stance": 2}
+    assert st.as_map_records({"Ana": (4.0, 5.0, -1.0)})[0] == {"name": "Ana", "power": 4, "interest": 5,
+                                                               "stance": -1}
+    pairs = st.check_stakeholder_map({**REFERENCE, "Nadia Petrova": (5, 4)}, people)
+    assert "Nadia Petrova needs three numbers each, (power, interest, stance)" in str(pairs)
+    assert "9 could not be compared" not in pairs.summary and "1 could not be compared yet" in pairs.summary
+    twice = st.check_stakeholder_map({**REFERENCE, "Tomas": (1, 1, 0)}, people)
+    assert "✗ Each person once: Tomás Berg (as 'Tomás Berg' and 'Tomas') more than once" in str(twice)
+    assert "Tomás Berg: Manage closely, as in Priya's map" in str(twice)  # the first entry counts
+
+
+def test_one_step_across_a_line_is_a_judgement_call_not_a_mistake(people):
+    fb = st.check_stakeholder_map({**REFERENCE, "Aisha Rahman": (4, 3, -1)}, people)
+    aisha = [c for c in fb.checks if c.label == "Aisha Rahman"][0]
+    assert aisha.ok is None and "judgement call" in aisha.message
+    assert fb.ok and "1 is one step away, across a line" in fb.summary
+    far = st.check_stakeholder_map({**REFERENCE, "Aisha Rahman": (5, 5, -1)}, people)
+    assert [c.label for c in far.failed] == ["Aisha Rahman"]
+    stance = st.check_stakeholder_map({**REFERENCE, "Aisha Rahman": (4, 3, 2)}, people)
+    assert "Look again at their stance" in [c for c in stance.checks if c.label == "Aisha Rahman"][0].message
+    unknown = st.check_stakeholder_map({**REFERENCE, "Bob Stone": (1, 1, 0)}, people)
+    assert "Well judged" not in unknown.summary
+
+
+PUSHY = ("Greg, you need to understand that RICE ranks B08 last. I understand your deal matters, but the "
+         "decision is made. Your team should stop promising things we haven't agreed. Let's meet on Monday so I "
+         "can walk you through why you're mistaken about this deal.")
+HEDGED = ("Greg, I see your point about FreshBite. Perhaps at some point we could potentially maybe consider it, "
+          "because the deal is worth a lot. Can we talk on Friday, if that's ok? No rush at all, sorry to bother.")
+
+
+def test_message_rubric_catches_lectures_shouting_and_hedging(scenarios):
+    played = scenarios["greg-freshbite"].play(["B", "A", "A", "A"])
+    pushy = st.check_message(PUSHY, played)
+    assert "Talks with them, not at them" in {c.label for c in pushy.failed}
+    assert "'you need to understand' is a lecture" in str(pushy) and "closes the conversation" in str(pushy)
+    shouting = st.check_message(GOOD_MESSAGE.upper(), played)
+    assert "reads as shouting" in str(shouting) and not shouting.ok
+    hedged = st.check_message(HEDGED, played)
+    ask = [c for c in hedged.checks if c.label == "States the decision or the ask"][0]
+    assert ask.ok is False and "buried under hedges" in ask.message
+    designer = st.check_message("Tomás, trust me: I'll write the design for you tonight, so you can start "
+                                "tomorrow. I know the rule checks hurt the squad, because I wrote them. "
+                                "Can we look at it on Tuesday?", scenarios["tomas-engine-rewrite"])
+    assert "takes the how away from the team" in str(designer) and "asks for trust" in str(designer)
+
+
+def test_message_rubric_reads_curly_quotes_contractions_and_dates(scenarios):
+    played = scenarios["greg-freshbite"].play(["B", "A", "A", "A"])
+    curly = (GOOD_MESSAGE.replace("I propose we send", "I’d like us to send")
+             .replace("Can we review the draft together on Thursday at 10am?",
+                      "Let’s review the draft together before 14 August."))
+    fb = st.check_message(curly, played)
+    assert fb.ok, str(fb)
+    ask = [c for c in fb.checks if c.label == "States the decision or the ask"][0]
+    assert "I'd like" in ask.message
+    assert "14 August" in [c for c in fb.checks if c.label == "Proposes a concrete next step"][0].message
+    # short acronyms are not shouting, and 'the decision is made on Friday' is not a closed door
+    calm = GOOD_MESSAGE.replace("Can we review", "The decision is made on Friday by Daniel, so SAP, ARR and RICE "
+                                                 "can wait. Can we review")
+    assert st.check_message(calm, played).ok
+
+
+def test_replay_reads_compact_and_button_style_letters_and_refuses_numbers(scenarios, capsys):
+    greg = scenarios["greg-freshbite"]
+    assert st.replay(greg, "BAAA").ending.id == "joint-recommendation"
+    assert st.replay(greg, ["Choose B", "choice a"]).path[-1] == "options"
+    capsys.readouterr()
+    result = st.replay(greg, [1, 1])
+    assert result.path == ("the-ask",)
+    assert "Choice 1 is the number 1. Write the letters" in capsys.readouterr().out

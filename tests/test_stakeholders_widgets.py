@@ -121,7 +121,9 @@ def test_grid_model_rejects_bad_tables():
     with pytest.raises(ValueError, match="power"):
         ws.StakeholderGridModel(bad)
     with pytest.raises(TypeError, match="DataFrame"):
-        ws.StakeholderGridModel("people.csv")
+        ws.StakeholderGridModel([("Ana", 3, 3, 0)])
+    with pytest.raises(FileNotFoundError):  # text is the path of a file of your own
+        ws.StakeholderGridModel("no-such-people.csv")
 
 
 # =============================================================================================
@@ -351,3 +353,40 @@ def test_views_show_an_error_box_for_bad_input(tmp_path):
         assert re.search(r"name is blank", box.value)
     assert "pmkit-error-box" in ws.decision_matrix_editor({})._dom_classes
     assert "pmkit-error-box" in ws.scenario_player({})._dom_classes
+
+
+def test_views_take_the_path_of_a_learners_own_file(tmp_path):
+    mine = tmp_path / "mine.csv"
+    mine.write_text("id,name,power,interest,stance\nP1,Ana Silva,4,5,1\nP2,Ben Ode,2,2,-1\n", encoding="utf-8")
+    grid = ws.stakeholder_grid(str(mine))
+    assert grid.model_.initiative == st.DEFAULT_INITIATIVE
+    assert "your stakeholder map" in grid.model_.alt_text()
+    plan = ws.comms_plan_builder(mine, autosave=False, restore=False)
+    markdown = plan.model_.markdown()
+    assert markdown.startswith("# Communication plan: your stakeholder map")
+    assert "Priya Nair" not in markdown  # your own plan is not Priya's
+    assert "Owner: Priya Nair." in ws.CommsPlanModel(initiative="templates-vs-freshbite").markdown()
+    broken = tmp_path / "broken.csv"
+    broken.write_text("id,name,power,interest,stance\nP1,Ana,High,5,1\n", encoding="utf-8")
+    for view in (ws.stakeholder_grid, ws.comms_plan_builder):
+        box = view(broken)
+        assert "pmkit-error-box" in box._dom_classes and "would be 4 or 5" in box.value
+        assert "There is no file" in view(tmp_path / "missing.csv").value
+
+
+def test_player_and_editor_take_a_path(tmp_path):
+    scenario = tmp_path / "mine.yaml"
+    scenario.write_text((st.DATASETS_DIR / "scenarios" / "greg_freshbite.yaml").read_text(encoding="utf-8"),
+                        encoding="utf-8")
+    assert ws.scenario_player(scenario).model_.keys == ["greg-freshbite"]
+    assert ws.scenario_player(str(st.DATASETS_DIR / "scenarios")).model_.keys == ["greg-freshbite",
+                                                                                 "tomas-engine-rewrite"]
+    scenario.write_text(scenario.read_text(encoding="utf-8").replace("next: options", "next: optoins"),
+                        encoding="utf-8")
+    box = ws.scenario_player(scenario)
+    assert "pmkit-error-box" in box._dom_classes and "Did you mean &#x27;options&#x27;" in box.value
+    rights = tmp_path / "rights.yaml"
+    rights.write_text("matrices:\n  - id: m\n    framework: DACI\n    decisions: {Pick: {Ana: D, Ben: A, Cy: C}}\n",
+                      encoding="utf-8")
+    assert ws.decision_matrix_editor(rights).model_.keys == ["m"]
+    assert "pmkit-error-box" in ws.decision_matrix_editor(tmp_path / "none.yaml")._dom_classes

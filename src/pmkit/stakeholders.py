@@ -32,6 +32,7 @@ import numbers
 import os
 import re
 import tempfile
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,7 +45,7 @@ import yaml
 from . import data as _data
 from .data import DataError, Problem
 from .feedback import Feedback
-from .paths import DATASETS_DIR, REPO_ROOT, work_dir
+from .paths import DATASETS_DIR, work_dir
 from .work import is_unanswered
 
 __all__ = [
@@ -92,6 +93,8 @@ __all__ = [
     "parse_scenario",
     "load_scenario",
     "load_scenarios",
+    "explain_scenario",
+    "explain_matrices",
     "replay",
     "as_map_records",
     "answer_if_changed",
@@ -155,6 +158,17 @@ _CADENCE_WORDS = {
     "at each milestone": "at milestones", "at milestone": "at milestones",
 }
 _AMBIGUOUS_CADENCE = {"biweekly", "bi-weekly", "bi weekly", "bimonthly", "bi-monthly"}
+# Words people type into a 1-5 column instead of a number: the message says which numbers they mean.
+_LEVEL_WORDS = {
+    "very low": "1", "low": "1 or 2", "medium": "3", "med": "3", "mid": "3", "moderate": "3", "average": "3",
+    "high": "4 or 5", "very high": "5", "critical": "5", "none": "1", "little": "1 or 2", "some": "3",
+}
+# Stance words that do not say how strongly (the message lists the words that do).
+_VAGUE_STANCE = {"for": "+1 or +2", "pro": "+1 or +2", "positive": "+1 or +2", "support": "+1 or +2",
+                 "supports": "+1 or +2", "in favour": "+1 or +2", "in favor": "+1 or +2", "yes": "+1 or +2",
+                 "against": "-1 or -2", "anti": "-1 or -2", "negative": "-1 or -2", "opposed": "-1 or -2",
+                 "opposes": "-1 or -2", "no": "-1 or -2", "unknown": "0 for now, and find out",
+                 "unsure": "0", "mixed": "0", "undecided": "0"}
 
 
 class _Bad(Exception):
@@ -170,10 +184,22 @@ def _parse_scale(raw: Any, column: str, ctx: Any) -> int:
     expect = _EXPECT[column]
     if column == "stance" and isinstance(raw, str) and raw.strip().lower() in _STANCE_WORDS:
         return _STANCE_WORDS[raw.strip().lower()]
+    word = " ".join(raw.strip().lower().split()) if isinstance(raw, str) else None
+    if word and column in ("power", "interest") and word in _LEVEL_WORDS:
+        raise _Bad(f"{_data._show(raw.strip())} is a word, not a score. Write a number instead: "
+                   f"'{word}' would be {_LEVEL_WORDS[word]}. Expected {expect}.")
+    if word and column == "stance" and word in _VAGUE_STANCE:
+        words = ", ".join(f"{w} ({_signed(v)})" for w, v in (("champion", 2), ("supporter", 1), ("neutral", 0),
+                                                             ("sceptic", -1), ("blocker", -2)))
+        raise _Bad(f"{_data._show(raw.strip())} does not say how strongly: write {_VAGUE_STANCE[word]}. "
+                   f"Expected {expect}, or one of the words {words}.")
     try:
         value, was_percent, shown = _data._read_number(raw, column, expect, ctx, percent_ok=True)
     except _data._CellError as err:
-        raise _Bad(str(err)) from None
+        extra = ""
+        if column == "stance" and word and "not a number" in str(err):
+            extra = " You can also write one of the words champion, supporter, neutral, sceptic or blocker."
+        raise _Bad(str(err) + extra) from None
     if was_percent:
         raise _Bad(f"{shown} is a percentage. Expected {expect}.")
     if not float(value).is_integer():
@@ -394,7 +420,9 @@ def initiatives(stakeholders: pd.DataFrame) -> list[str]:
 
 
 def initiative_title(initiative: str) -> str:
-    """A readable title for an initiative id."""
+    """A readable title for an initiative id (a file without an initiative column is "your map")."""
+    if initiative == DEFAULT_INITIATIVE:
+        return "your stakeholder map"
     return INITIATIVE_TITLES.get(initiative, initiative)
 
 
@@ -554,17 +582,39 @@ def _framework(name: Any) -> str:
     return key
 
 
+def _role_list(framework: str) -> str:
+    return ", ".join(f"{k} ({n})" for k, n in FRAMEWORKS[framework].items())
+
+
+def _other_framework_hint(framework: str, part: str) -> str:
+    """' Approver is a DACI role...' when a cell uses another framework's role name."""
+    for other, roles in FRAMEWORKS.items():
+        if other == framework:
+            continue
+        for name in roles.values():
+            if part.lower() == name.lower():
+                return f" {name} is a {other} role, and this matrix is a {framework}."
+    return ""
+
+
 def _parse_roles(framework: str, value: Any) -> tuple[tuple[str, ...], str | None]:
-    """Cell -> (role letters in framework order, None) or ((), message) if it cannot be read."""
+    """Cell -> (role letters in framework order, None) or ((), message) if it cannot be read.
+
+    Accepts letters in any case ("r", "R/A", "A, R", "RA"), role names ("Accountable"), a
+    list of either, and ignores notes in brackets ("A (interim)") and trailing full stops.
+    """
     roles = FRAMEWORKS[framework]
     if value is None or value is Ellipsis or (isinstance(value, float) and math.isnan(value)):
         return (), None
     if isinstance(value, (list, tuple, set, frozenset)):
         parts = [str(v).strip() for v in value]
     elif isinstance(value, str):
-        parts = [p for p in re.split(r"[\s/,;+&]+|\band\b", value.strip()) if p]
+        text = re.sub(r"\([^()]*\)|\[[^\[\]]*\]", " ", value)  # notes in brackets
+        parts = [p.rstrip(".*") or p for p in re.split(r"[\s/,;+&|]+|\band\b", text.strip()) if p]
     else:
-        return (), f"{value!r} is not a role."
+        what = "True/False" if isinstance(value, bool) else repr(value)
+        hint = " (YAML reads yes, no, on and off as True/False)" if isinstance(value, bool) else ""
+        return (), f"{what} is not a role{hint}. Use {_role_list(framework)}."
     letters: list[str] = []
     by_name = {n.lower(): k for k, n in roles.items()}
     for part in parts:
@@ -578,10 +628,19 @@ def _parse_roles(framework: str, value: Any) -> tuple[tuple[str, ...], str | Non
         elif len(part) <= len(roles) and all(ch in roles for ch in part.upper()) and part.isalpha():
             letters.extend(part.upper())
         else:
-            listed = ", ".join(f"{k} ({n})" for k, n in roles.items())
-            return (), f"'{part}' is not a {framework} role. Use {listed}."
+            return (), (f"'{part}' is not a {framework} role.{_other_framework_hint(framework, part)} "
+                        f"Use {_role_list(framework)}.")
     ordered = tuple(k for k in roles if k in letters)
     return ordered, None
+
+
+def _merged(value: Any) -> Any:
+    """A YAML list of one-entry blocks ("- Ana: A" lines) as one mapping; anything else unchanged."""
+    if isinstance(value, list) and value and all(isinstance(v, Mapping) and len(v) == 1 for v in value):
+        keys = [next(iter(v)) for v in value]
+        if len(set(map(str, keys))) == len(keys):
+            return {k: v for item in value for k, v in item.items()}
+    return value
 
 
 class DecisionMatrix:
@@ -614,6 +673,7 @@ class DecisionMatrix:
             self.cells.setdefault(d, {})
             if row is None:
                 continue
+            row = _merged(row)
             if not isinstance(row, Mapping):
                 self.invalid[(d, "")] = (row, "this decision should map each person to a role, like "
                                               "{'Priya Nair': 'R', 'Daniel Reyes': 'A'}.")
@@ -643,15 +703,35 @@ class DecisionMatrix:
             return named
         return list(self.people) + [p for p in named if p not in self.people]
 
+    def decision_key(self, decision: Any) -> str | None:
+        """The decision a name refers to: exact, then ignoring case and spaces, then a code like "D2"
+        (the n-th decision, as the editor labels them). None when nothing matches."""
+        d = _norm_name(decision)
+        if d in self.cells:
+            return d
+        folded = {k.casefold(): k for k in self.cells}
+        if d.casefold() in folded:
+            return folded[d.casefold()]
+        code = re.fullmatch(r"[Dd](\d{1,3})", d)
+        if code and 1 <= int(code.group(1)) <= len(self.cells):
+            return list(self.cells)[int(code.group(1)) - 1]
+        return None
+
     def role(self, decision: str, person: str) -> str:
         """The roles of one person in one decision as text ("R/A"; "" for none)."""
-        return "/".join(self.cells.get(_norm_name(decision), {}).get(_norm_name(person), ()))
+        key = self.decision_key(decision)
+        return "/".join(self.cells.get(key, {}).get(_norm_name(person), ())) if key else ""
 
     def set_role(self, decision: str, person: str, value: Any) -> None:
-        """Give a person a role (or roles, or none with "" / None). Raises ValueError for a bad role."""
-        d, p = _norm_name(decision), _norm_name(person)
-        if d not in self.cells:
-            raise ValueError(f"There is no decision {decision!r} in this matrix. Decisions: {'; '.join(self.cells)}.")
+        """Give a person a role (or roles, or none with "" / None). Raises ValueError for a bad role.
+
+        ``decision`` is the decision's text, or its code ("D1" is the first decision)."""
+        d, p = self.decision_key(decision), _norm_name(person)
+        if d is None:
+            listed = "; ".join(f"D{n} = {k}" for n, k in enumerate(self.cells, start=1))
+            raise ValueError(f"There is no decision {decision!r} in this matrix. Decisions: {listed}.")
+        if not p:
+            raise ValueError("Name the person, like 'Priya Nair'.")
         roles, message = _parse_roles(self.framework, value)
         if message:
             raise ValueError(message)
@@ -753,6 +833,18 @@ class DecisionMatrix:
                                                               f"{needed}."))
             return errors, smells
         holders = {k: [p for p, r in row.items() if k in r] for k in names}
+        unreadable = [p for (dd, p) in self.invalid if dd == d and p]
+
+        def maybe(letter: str) -> str:
+            """A 'nobody is X' may only be because a cell could not be read: say so."""
+            if not unreadable:
+                return ""
+            cells = _data._join_words(unreadable)
+            if len(unreadable) == 1:
+                return (f" (The cell for {cells} could not be read; if it was meant as {names[letter]}, fixing it "
+                        "fixes this too.)")
+            return (f" (The cells for {cells} could not be read; if one was meant as {names[letter]}, fixing it "
+                    "fixes this too.)")
 
         def name_list(people: list[str]) -> str:
             return _data._join_words(people)
@@ -768,7 +860,8 @@ class DecisionMatrix:
         def exactly_one(letter: str, why: str) -> None:
             n = len(holders[letter])
             if n == 0:
-                errors.append(MatrixProblem("error", d, None, f"{nobody(letter)}. Name exactly one person, {why}."))
+                errors.append(MatrixProblem("error", d, None, f"{nobody(letter)}. Name exactly one person, {why}."
+                                            + maybe(letter)))
             elif n > 1:
                 errors.append(MatrixProblem(
                     "error", d, None,
@@ -777,7 +870,7 @@ class DecisionMatrix:
 
         def at_least_one(letter: str, why: str) -> None:
             if not holders[letter]:
-                errors.append(MatrixProblem("error", d, None, f"{nobody(letter)}: {why}"))
+                errors.append(MatrixProblem("error", d, None, f"{nobody(letter)}: {why}" + maybe(letter)))
 
         def same_person(a: str, b: str, why: str) -> None:
             for p in holders[a]:
@@ -795,7 +888,7 @@ class DecisionMatrix:
                     "smell", d, None,
                     f"{len(holders['C'])} people are Consulted. Each one is a conversation before you can decide; "
                     f"keep the few whose knowledge changes the answer (at most {MAX_CONSULTED}) and inform the rest."))
-            if row and not holders["C"] and not holders["I"]:
+            if row and not unreadable and not holders["C"] and not holders["I"]:
                 smells.append(MatrixProblem("smell", d, None, "nobody is Consulted or Informed. "
                                             "Who will be surprised when this is decided?"))
         elif fw == "DACI":
@@ -803,7 +896,7 @@ class DecisionMatrix:
             exactly_one("A", "who makes the final call")
             same_person("D", "A", "The driver approves their own recommendation, so nobody else weighs it.")
             same_person("C", "I", "Contributors know about the decision anyway; keep just C.")
-            if row and not holders["C"]:
+            if row and not unreadable and not holders["C"]:
                 smells.append(MatrixProblem("smell", d, None, "nobody is a Contributor. "
                                             "Who knows the facts this decision needs?"))
         else:  # RAPID
@@ -816,7 +909,7 @@ class DecisionMatrix:
                     "smell", d, None,
                     f"{len(holders['A'])} people must Agree ({name_list(holders['A'])}). Each Agree is a veto; "
                     "keep it for those with a legal, financial or technical reason to block."))
-            if row and not holders["I"]:
+            if row and not unreadable and not holders["I"]:
                 smells.append(MatrixProblem("smell", d, None, "nobody gives Input. "
                                             "Whose facts or views should the recommendation rest on?"))
         for p, r in row.items():
@@ -847,6 +940,29 @@ def validate_matrix(framework: str, decisions: Mapping[str, Mapping[str, Any]],
 
 
 # ---- YAML with line numbers (shared by matrix and scenario files) ----------------------------
+#: Files larger than this are refused before parsing (a scenario file is usually 10-20 KB).
+MAX_YAML_BYTES = 500_000
+
+
+def _yaml_tip(problem: str, text: str) -> str:
+    """Plain words for PyYAML's most common complaints."""
+    tips = []
+    if "\t" in text:
+        tips.append("Indent with spaces, never tabs.")
+    if "mapping values are not allowed" in problem:
+        tips.append("A text that contains ': ' (a colon and a space) must be in quotes, or written on the "
+                    "next lines after '>-'.")
+    elif "expected <block end>" in problem or "expected a block" in problem:
+        tips.append("The indentation does not line up: each line of a block must start in the same column "
+                    "as the others.")
+    elif "found undefined alias" in problem or "found unknown escape" in problem:
+        tips.append("A '*' or a backslash at the start of a text must be in quotes.")
+    elif "while scanning a quoted scalar" in problem or "found unexpected end of stream" in problem:
+        tips.append("A quote was opened and never closed.")
+    tips.append("Check the indentation and quotes on this line and the one above.")
+    return " " + " ".join(tips)
+
+
 def _yaml_read(text: str, source: str) -> tuple[Any, dict[tuple, int], list[tuple[int, str]]]:
     """Parse YAML safely. Returns (data, line of each path, problems as (line, message)).
 
@@ -862,9 +978,7 @@ def _yaml_read(text: str, source: str) -> tuple[Any, dict[tuple, int], list[tupl
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark is not None else 0
         what = err.problem or "the YAML cannot be read"
-        tip = " Indent with spaces, never tabs." if "\t" in text else ""
-        problems.append((line, f"{what} (the file is not valid YAML here).{tip} "
-                               "Check the indentation and quotes on this line and the one above."))
+        problems.append((line, f"{what} (the file is not valid YAML here).{_yaml_tip(what, text)}"))
         return None, lines, problems
     except yaml.YAMLError as err:
         problems.append((0, f"the file is not valid YAML: {err}"))
@@ -900,6 +1014,11 @@ def _read_text(path: str | Path) -> tuple[str, Path]:
         raise IsADirectoryError(f"{p} is a folder, not a file. Give the path of the YAML file inside it.")
     if not p.exists():
         raise FileNotFoundError(f"There is no file at {p} (full path {p.absolute()}). Check the name and folder.")
+    size = p.stat().st_size
+    if size > MAX_YAML_BYTES:
+        raise DataError([Problem(None, None, None,
+                                 f"The file is {size / 1_000_000:.1f} MB; a file like this is usually under 50 KB. "
+                                 "Check that it is the right file, or split it into smaller ones.")], p.name)
     raw = p.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -953,7 +1072,7 @@ def load_matrices(path: str | Path | None = None) -> dict[str, DecisionMatrix]:
                     problems.append(Problem(lines.get(("matrices", n, "framework"), line), None, None,
                                             f"{label}: framework {m.get('framework')!r} is not RACI, DACI or RAPID."))
                     continue
-                decisions = m.get("decisions")
+                decisions = _merged(m.get("decisions"))
                 if decisions is not None and not isinstance(decisions, Mapping):
                     problems.append(Problem(lines.get(("matrices", n, "decisions"), line), None, None,
                                             f"{label}: 'decisions' should map each decision to its people."))
@@ -1260,6 +1379,10 @@ class Scenario:
     message: dict[str, Any] = field(default_factory=dict)
     source: str = ""
 
+    def __repr__(self) -> str:
+        return (f"Scenario({self.id!r}: {self.title}; {len(self.steps)} steps, {len(self.endings)} endings, "
+                f"starts at {self.start!r})")
+
     def run(self) -> ScenarioRun:
         """A fresh run from the first step (for the player)."""
         return ScenarioRun(self)
@@ -1271,7 +1394,7 @@ class Scenario:
         exist or for choices left over after an ending.
         """
         if isinstance(choices, str):
-            choices = [c for c in re.split(r"[\s,;]+", choices) if c]
+            choices = _split_choices(choices)
         run = self.run()
         for n, choice in enumerate(choices, start=1):
             if run.finished:
@@ -1338,7 +1461,7 @@ class ScenarioRun:
             raise ValueError(f"Step '{step.id}' has {len(letters)} choices ({span}); number {choice} is not one of "
                              f"them (numbers count from 0).")
         if isinstance(choice, str):
-            key = choice.strip().upper().rstrip(".):")
+            key = re.sub(r"^(?:CHOOSE|CHOICE|OPTION)\s+", "", choice.strip().upper()).rstrip(".):")
             for c in step.choices:
                 if c.letter == key:
                     return c
@@ -1365,8 +1488,38 @@ class ScenarioRun:
                           self.ending)
 
 
+def _split_choices(text: str) -> list[str]:
+    """ "B, A", "B A" and "BA" all mean ["B", "A"]."""
+    parts = [c for c in re.split(r"[\s,;]+", text) if c]
+    if len(parts) == 1 and re.fullmatch(f"[{_LETTERS}]{{2,}}", parts[0].upper()):
+        return list(parts[0].upper())
+    return parts
+
+
+def _delta(value: Any) -> int | None:
+    """A trust/alignment change as an int, or None if it is not a whole number from -2 to +2.
+
+    ``1``, ``+1``, ``1.0`` and the text ``"+1"`` (a number someone put in quotes) all mean 1.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        text = value.strip().replace("\u2212", "-")
+        if not re.fullmatch(r"[+-]?\d+(?:\.0+)?", text):
+            return None
+        value = float(text)
+    if isinstance(value, numbers.Real) and math.isfinite(value) and float(value).is_integer():
+        number = int(value)
+        if DELTA_RANGE[0] <= number <= DELTA_RANGE[1]:
+            return number
+    return None
+
+
 def _is_delta(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and DELTA_RANGE[0] <= value <= DELTA_RANGE[1]
+    return _delta(value) is not None
+
+
+_YAML_BOOL_TIP = " (YAML reads yes, no, on, off, true and false as True/False: put the word in quotes.)"
 
 
 def parse_scenario(text: str, source: str = "scenario") -> Scenario:
@@ -1404,8 +1557,13 @@ def parse_scenario(text: str, source: str = "scenario") -> Scenario:
         if value is None or (isinstance(value, str) and not value.strip()):
             add(f"{what} has no '{key}'" + (" (it is blank)." if key in block else "."), path, step, choice)
             return ""
-        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-            add(f"{what}: '{key}' should be text, not {type(value).__name__}.", path + (key,), step, choice)
+        if isinstance(value, bool):
+            add(f"{what}: '{key}' is {value}, not text.{_YAML_BOOL_TIP}", path + (key,), step, choice)
+            return ""
+        if not isinstance(value, (str, int, float)):
+            shape = "a list" if isinstance(value, list) else "a block of fields" if isinstance(value, Mapping) \
+                else type(value).__name__
+            add(f"{what}: '{key}' should be text, not {shape}.", path + (key,), step, choice)
             return ""
         return " ".join(str(value).split())
 
@@ -1422,11 +1580,19 @@ def parse_scenario(text: str, source: str = "scenario") -> Scenario:
 
     raw_steps = data.get("steps")
     raw_endings = data.get("endings")
-    if not isinstance(raw_steps, list) or not raw_steps:
-        add("the scenario needs 'steps': a list of steps, each starting with '- id:'.", ("steps",))
+    unresolved: list[tuple[str | None, str | None]] = []  # choices whose 'next' could not be followed
+    for key, what in (("steps", "steps"), ("endings", "endings")):
+        value = data.get(key)
+        if isinstance(value, list) and value:
+            continue
+        if isinstance(value, Mapping):
+            add(f"'{key}' is a block of fields, but it should be a list: start each of the {what} with "
+                "'- id:' (a dash, a space, then id).", (key,))
+        else:
+            add(f"the scenario needs '{key}': a list of {what}, each starting with '- id:'.", (key,))
+    if not isinstance(raw_steps, list):
         raw_steps = []
-    if not isinstance(raw_endings, list) or not raw_endings:
-        add("the scenario needs 'endings': a list of endings, each starting with '- id:'.", ("endings",))
+    if not isinstance(raw_endings, list):
         raw_endings = []
 
     ids: dict[str, str] = {}  # id -> "step" / "ending"
@@ -1470,9 +1636,15 @@ def parse_scenario(text: str, source: str = "scenario") -> Scenario:
         situation = text_field(s, "situation", path, "this step", label)
         raw_choices = s.get("choices")
         choices: list[Choice] = []
-        if not isinstance(raw_choices, list) or not raw_choices:
+        if isinstance(raw_choices, Mapping):
+            add("'choices' is a block of fields, but it should be a list: start each choice with '- text:' "
+                "(a dash, a space, then text).", path + ("choices",), label)
+            unresolved.append((label, None))
+            raw_choices = []
+        elif not isinstance(raw_choices, list) or not raw_choices:
             add("this step has no choices. Give it at least one; a place where the story stops belongs "
                 "under 'endings'.", path + ("choices",), label)
+            unresolved.append((label, None))
             raw_choices = []
         if len(raw_choices) > len(_LETTERS):
             add(f"this step has {len(raw_choices)} choices; at most {len(_LETTERS)} fit.", path + ("choices",), label)
@@ -1482,6 +1654,7 @@ def parse_scenario(text: str, source: str = "scenario") -> Scenario:
             cpath = path + ("choices", k)
             if not isinstance(c, Mapping):
                 add("this choice should be a block with text, next, trust, alignment and why.", cpath, label, letter)
+                unresolved.append((label, letter))
                 continue
             unknown_keys(c, _CHOICE_KEYS, cpath, "this choice", label, letter)
             ctext = text_field(c, "text", cpath, "this choice", label, letter)
@@ -1490,6 +1663,13 @@ def parse_scenario(text: str, source: str = "scenario") -> Scenario:
             if nxt is None or (isinstance(nxt, str) and not nxt.strip()):
                 add("this choice leads nowhere: 'next' is missing or blank (a dangling choice). Name the step or "
                     "ending it leads to.", cpath + (("next",) if "next" in c else ()), label, letter)
+                unresolved.append((label, letter))
+                nxt = ""
+            elif isinstance(nxt, bool) or not isinstance(nxt, (str, int)):
+                what = f"{nxt}{_YAML_BOOL_TIP}" if isinstance(nxt, bool) else "a list or a block, not one id"
+                add(f"'next' is {what} Name the one step or ending this choice leads to.",
+                    cpath + ("next",), label, letter)
+                unresolved.append((label, letter))
                 nxt = ""
             else:
                 nxt = str(nxt).strip()
@@ -1499,12 +1679,13 @@ def parse_scenario(text: str, source: str = "scenario") -> Scenario:
                     add(f"this choice has no '{key}'. Give a whole number from {DELTA_RANGE[0]} to "
                         f"+{DELTA_RANGE[1]} (0 if it does not change).", cpath, label, letter)
                     deltas[key] = 0
-                elif not _is_delta(c[key]):
+                elif _delta(c[key]) is None:
+                    tip = _YAML_BOOL_TIP if isinstance(c[key], bool) else ""
                     add(f"'{key}' is {c[key]!r}; expected a whole number from {DELTA_RANGE[0]} to "
-                        f"+{DELTA_RANGE[1]}.", cpath + (key,), label, letter)
+                        f"+{DELTA_RANGE[1]}.{tip}", cpath + (key,), label, letter)
                     deltas[key] = 0
                 else:
-                    deltas[key] = int(c[key])
+                    deltas[key] = _delta(c[key])
             choices.append(Choice(letter, ctext, nxt, deltas["trust"], deltas["alignment"], why))
         if stid and stid not in steps:
             steps[stid] = Step(stid, situation, tuple(choices))
@@ -1524,6 +1705,7 @@ def parse_scenario(text: str, source: str = "scenario") -> Scenario:
                 near = difflib.get_close_matches(ch.next, sorted(every), n=1, cutoff=0.6)
                 hint = f" Did you mean '{near[0]}'?" if near else " Check the spelling against the step ids."
                 add(f"'next' names an unknown step '{ch.next}'.{hint}", cpath, stid, ch.letter)
+                unresolved.append((stid, ch.letter))
     if start and start not in steps:
         near = difflib.get_close_matches(start, sorted(steps), n=1, cutoff=0.6)
         what = "an ending, but the scenario must start at a step" if start in endings else "no step"
@@ -1541,30 +1723,46 @@ def parse_scenario(text: str, source: str = "scenario") -> Scenario:
                 if nxt not in seen:
                     seen.add(nxt)
                     frontier.append(nxt)
+        because = ""
+        if unresolved:
+            because = (" This may only be because of a choice above whose 'next' could not be followed; "
+                       "fix that first.")
         for stid in steps:
             if stid not in seen:
-                add(f"no choice leads to this step, so players never see it (unreachable from '{start}').",
+                add(f"no choice leads to this step, so players never see it (unreachable from '{start}').{because}",
                     step_paths[stid], stid)
         for n, e in enumerate(raw_endings):
             eid = e.get("id") if isinstance(e, Mapping) else None
-            if isinstance(eid, str) and eid.strip() in endings and eid.strip() not in seen:
-                add(f"no choice leads to the ending '{eid.strip()}', so players never reach it "
-                    f"(unreachable from '{start}').", ("endings", n))
-        # steps from which no ending can be reached
-        can_end = set(endings)
-        changed = True
-        while changed:
-            changed = False
-            for sid_, targets in edges.items():
-                if sid_ not in can_end and any(t in can_end for t in targets):
-                    can_end.add(sid_)
-                    changed = True
-        trapped = [s for s in steps if s in seen and s not in can_end]
+            if isinstance(eid, (str, int)) and not isinstance(eid, bool) and str(eid).strip() in endings \
+                    and str(eid).strip() not in seen:
+                add(f"no choice leads to the ending '{str(eid).strip()}', so players never reach it "
+                    f"(unreachable from '{start}').{because}", ("endings", n))
+        # steps from which no ending can be reached; a step with a choice that could not be
+        # followed is left out (its problem is reported already, and it may be meant to end)
+        can_end = set(endings) | {sid_ for sid_, _ in unresolved if sid_}
+        leads_here: dict[str, set[str]] = {}
+        for sid_, targets in edges.items():
+            for t in targets:
+                leads_here.setdefault(t, set()).add(sid_)
+        frontier = list(can_end)
+        while frontier:
+            node = frontier.pop()
+            for before in leads_here.get(node, ()):
+                if before not in can_end:
+                    can_end.add(before)
+                    frontier.append(before)
+        trapped = [s_ for s_ in steps if s_ in seen and s_ not in can_end]
         if trapped:
-            shown = _data._join_words([f"'{s}'" for s in trapped])
-            add(f"no choice from here ever reaches an ending: the steps {shown} only lead to each other, "
-                "so the player is stuck in a loop. Point at least one of their choices at an ending.",
-                step_paths[trapped[0]], trapped[0])
+            if len(trapped) == 1:
+                add("no choice from this step ever reaches an ending, so the player is stuck here. Point at "
+                    "least one of its choices at an ending.", step_paths[trapped[0]], trapped[0])
+            else:
+                shown = [f"'{s_}'" for s_ in trapped[:6]]
+                if len(trapped) > 6:
+                    shown.append(f"{len(trapped) - 6} more")
+                add(f"no choice from here ever reaches an ending: the steps {_data._join_words(shown)} only lead "
+                    "to each other, so the player is stuck in a loop. Point at least one of their choices at an "
+                    "ending.", step_paths[trapped[0]], trapped[0])
 
     message = data.get("message") or {}
     if not isinstance(message, Mapping):
@@ -1587,9 +1785,63 @@ def parse_scenario(text: str, source: str = "scenario") -> Scenario:
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Load and check one scenario file. Raises :class:`ScenarioError` naming the file and the step."""
-    text, p = _read_text(path)
+    """Load and check one scenario file. Raises :class:`ScenarioError` naming the file and the step.
+
+    The file is only read, never written.
+    """
+    try:
+        text, p = _read_text(path)
+    except ScenarioError:
+        raise
+    except DataError as err:  # not UTF-8, or far too big
+        name = Path(path).name
+        raise ScenarioError([ScenarioProblem(None, None, None, q.message, None, None, None, name)
+                             for q in err.problems], name) from None
     return parse_scenario(text, p.name)
+
+
+def explain_scenario(path: str | Path) -> Scenario | None:
+    """For notebooks: load a scenario file, or print every problem (no traceback) and return None."""
+    try:
+        scenario = load_scenario(path)
+    except ScenarioError as err:
+        print(f"{err}\n\nNothing was loaded, and your file was not changed. Fix the lines listed above, save "
+              "the file and run this cell again.")
+        return None
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as err:
+        print(f"{err}\nNothing was loaded.")
+        return None
+    except OSError as err:
+        print(f"Could not read {path}: {err.strerror or err}. Nothing was loaded.")
+        return None
+    print(f"{scenario.source}: '{scenario.title}' is sound: {len(scenario.steps)} steps, "
+          f"{len(scenario.endings)} endings, every step reachable and every path ends.")
+    return scenario
+
+
+def explain_matrices(path: str | Path | None = None) -> dict[str, DecisionMatrix] | None:
+    """For notebooks: load a decision-rights file and print what each matrix still needs; never raises.
+
+    Returns the matrices (even those with errors inside, so you can fix them in the editor), or
+    None when the file itself cannot be read.
+    """
+    try:
+        matrices = load_matrices(path)
+    except DataError as err:
+        print(f"{err}\n\nNothing was loaded, and your file was not changed. Fix the lines listed above, save "
+              "the file and run this cell again.")
+        return None
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as err:
+        print(f"{err}\nNothing was loaded.")
+        return None
+    except OSError as err:
+        print(f"Could not read {path}: {err.strerror or err}. Nothing was loaded.")
+        return None
+    for key, matrix in matrices.items():
+        print(f"{key} ({matrix.framework}): {matrix.summary()}")
+        for problem in matrix.problems():
+            print(f"  - {problem}")
+    return matrices
 
 
 def load_scenarios(folder: str | Path | None = None) -> dict[str, Scenario]:
@@ -1632,7 +1884,7 @@ def replay(scenario: Scenario, choices: Any) -> PlayResult:
               f"then run the cell again. The scenario starts at '{scenario.start}'.")
         return scenario.run().result()
     if isinstance(choices, str):
-        items = [c for c in re.split(r"[\s,;]+", choices) if c]
+        items = _split_choices(choices)
     elif isinstance(choices, Iterable) and not isinstance(choices, Mapping):
         items = list(choices)
     else:
@@ -1642,6 +1894,10 @@ def replay(scenario: Scenario, choices: Any) -> PlayResult:
     for n, item in enumerate(items, start=1):
         if run.finished:
             print(f"Choices from number {n} on were not used: the scenario had already ended.")
+            break
+        if isinstance(item, numbers.Number) and not isinstance(item, bool):
+            print(f"Choice {n} is the number {item!r}. Write the letters the player shows (A, B, C), so nobody "
+                  "has to guess whether counting starts at 0 or 1.")
             break
         try:
             run.choose(item)
@@ -1666,16 +1922,38 @@ def _people_index(names: Iterable[str]) -> dict[str, str]:
     return {_norm_name(n).casefold(): _norm_name(n) for n in names}
 
 
+def _plain_letters(text: str) -> str:
+    """Lower case without accents, so that "Tomas" finds "Tomás"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def _match_person(name: Any, known: list[str]) -> str | None:
+    """The known name a learner meant: exact, any case or accents, or a unique first name."""
     if not isinstance(name, str) or not name.strip():
         return None
-    text = _norm_name(name)
-    index = _people_index(known)
-    if text.casefold() in index:
-        return index[text.casefold()]
-    first = [k for k in known if k.split()[0].casefold() == text.split()[0].casefold()]
+    text = _plain_letters(_norm_name(name))
+    index = {_plain_letters(_norm_name(k)): _norm_name(k) for k in known}
+    if text in index:
+        return index[text]
+    first = [k for k in known if _plain_letters(k.split()[0]) == text.split()[0]]
     if len(first) == 1 and len(text.split()) == 1:
         return first[0]
+    return None
+
+
+def _whole(value: Any, low: int, high: int) -> int | None:
+    """A score from a map answer (numbers, or numbers typed as text like "4" or "+1"); None if unusable."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        text = value.strip().replace("\u2212", "-")
+        if not re.fullmatch(r"[+-]?\d+(?:\.0+)?", text):
+            return None
+        value = float(text)
+    if isinstance(value, numbers.Real) and math.isfinite(value) and float(value).is_integer() \
+            and low <= value <= high:
+        return int(value)
     return None
 
 
@@ -1724,7 +2002,12 @@ def _plain(value: Any) -> Any:
             return value.item()
         except (TypeError, ValueError):
             return str(value)
-    if isinstance(value, (int, float, str, bool)) or value is None:
+    if isinstance(value, str):  # a score typed as text ("4", "+1") is saved as the number
+        number = _whole(value, -1000, 1000)
+        return value if number is None else number
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, (int, float, bool)) or value is None:
         return value
     return str(value)
 
@@ -1770,7 +2053,10 @@ def _check_map(answer, stakeholders, initiative, split) -> Feedback:
                                        "the reasons matter more than the numbers.")
     given: dict[str, dict] = {}
     bad_values: list[str] = []
+    not_three: list[str] = []
     unknown: list[str] = []
+    twice: list[str] = []
+    names_used: dict[str, list[Any]] = {}
     unfilled = sum(rec is Ellipsis for rec in records)
     records = [rec for rec in records if isinstance(rec, Mapping)]
     for rec in records:
@@ -1778,15 +2064,27 @@ def _check_map(answer, stakeholders, initiative, split) -> Feedback:
         if person is None:
             unknown.append(str(rec.get("name")))
             continue
+        if person in given:
+            twice.append(f"{person} (as {_data._join_words([repr(n) for n in names_used[person] + [rec.get('name')]])})")
+            names_used[person].append(rec.get("name"))
+            continue
+        names_used[person] = [rec.get("name")]
         values = {}
+        if rec.get("interest") is None and rec.get("stance") is None and rec.get("power") is not None:
+            not_three.append(person)
+            given[person] = {key: None for key in _SCALES}
+            continue
         for key, (low, high) in _SCALES.items():
             v = rec.get(key)
-            ok = isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer() and low <= v <= high
-            if not ok:
+            number = _whole(v, low, high)
+            if number is None:
                 bad_values.append(f"{person}'s {key} is {v!r} (expected a whole number from {low} to {high})")
-            values[key] = int(v) if ok else None
+            values[key] = number
         given[person] = values
     missing = [k for k in known if k not in given]
+    if twice:
+        result.add("Each person once", False, f"{'; '.join(twice)} more than once. The check used the first; "
+                                              "delete the others.")
     if unknown:
         result.add("Only people in this initiative", False,
                    f"not in the list: {', '.join(unknown)}. Use the names in the table above.")
@@ -1795,9 +2093,14 @@ def _check_map(answer, stakeholders, initiative, split) -> Feedback:
         result.add("Everyone mapped", False, f"you left out {_data._join_words(missing)}{still}.")
     else:
         result.add("Everyone mapped", True, f"all {len(known)} people.")
+    if not_three:
+        bad_values.insert(0, f"{_data._join_words(not_three)} "
+                             f"{'needs' if len(not_three) == 1 else 'need'} three numbers each, (power, interest, "
+                             "stance), like (4, 5, 2)")
     if bad_values:
         result.add("Values on the scales", False, "; ".join(bad_values) + ".")
     same = 0
+    near = 0
     compared = 0
     for _, r in reference.iterrows():
         person = str(r["name"])
@@ -1812,8 +2115,20 @@ def _check_map(answer, stakeholders, initiative, split) -> Feedback:
         ref_stance = int(r["stance"])
         same_direction = (v["stance"] > 0) == (ref_stance > 0) and (v["stance"] < 0) == (ref_stance < 0)
         close = abs(v["stance"] - ref_stance) <= 1
+        one_step = abs(v["power"] - int(r["power"])) <= 1 and abs(v["interest"] - int(r["interest"])) <= 1
         if mine == theirs:
             same += 1
+        elif one_step:
+            near += 1
+            result.add(person, None,
+                       f"you put them in {mine} (power {v['power']}, interest {v['interest']}); Priya's map has "
+                       f"{theirs} (power {int(r['power'])}, interest {int(r['interest'])}). That is one step across "
+                       f"a line, so it is a judgement call: say in a sentence why you chose yours. What they care "
+                       f"about here: {r['cares_about']}."
+                       + ("" if same_direction or close else
+                          f" Look again at their stance, though: you have them {stance_label(v['stance'])} and she "
+                          f"has them {stance_label(ref_stance)}."))
+            continue
         if mine == theirs and (same_direction or close):
             result.add(person, True, f"{mine}, as in Priya's map.")
         elif mine == theirs:
@@ -1825,8 +2140,19 @@ def _check_map(answer, stakeholders, initiative, split) -> Feedback:
                        f"you put them in {mine} (power {v['power']}, interest {v['interest']}); Priya's map has "
                        f"{theirs} (power {int(r['power'])}, interest {int(r['interest'])}). What they care about "
                        f"here: {r['cares_about']}.")
-    result.summary = (f"{same} of {len(known)} people are in the same quadrant as in Priya's map."
-                      + (" Compare your reasons where they differ." if same < len(known) else " Well judged."))
+    summary = f"{same} of {len(known)} people are in the same quadrant as in Priya's map"
+    if near:
+        summary += f", and {near} {'is' if near == 1 else 'are'} one step away, across a line"
+    if compared < len(known):
+        summary += f"; {len(known) - compared} could not be compared yet"
+    summary += "."
+    if result.failed:
+        summary += " Compare your reasons where they differ, and fix the lines marked ✗."
+    elif near:
+        summary += " Well judged; be ready to explain the borderline calls."
+    else:
+        summary += " Well judged."
+    result.summary = summary
     return result
 
 
@@ -1872,7 +2198,15 @@ def _check_raci(answer, original, people) -> Feedback:
                                                                  f"{fixed.framework} matrix.")
         fixed.people = list(people) if people is not None else None
     elif isinstance(answer, Mapping):
-        fixed = DecisionMatrix("RACI", answer, people)
+        # decisions may be named by their code ("D1") or with other capitals or spaces
+        renamed: dict[str, Any] = {}
+        for key, row in answer.items():
+            target = original.decision_key(key) or _norm_name(key)
+            if target in renamed and isinstance(renamed[target], Mapping) and isinstance(row, Mapping):
+                renamed[target] = {**renamed[target], **row}
+            else:
+                renamed[target] = row
+        fixed = DecisionMatrix("RACI", renamed, people)
     else:
         return Feedback(_RACI_TITLE, answered=False,
                         summary=f"Write the fixed matrix as a dict, like {example}. You gave {type(answer).__name__}.")
@@ -1884,7 +2218,8 @@ def _check_raci(answer, original, people) -> Feedback:
     problems = fixed.problems()
     kinds = {
         "Exactly one Accountable per decision": lambda p: "Accountable" in p.message and p.level == "error",
-        "Someone Responsible for every decision": lambda p: "nobody is Responsible" in p.message,
+        "Someone Responsible for every decision": lambda p: ("nobody is Responsible" in p.message
+                                                             or "nobody has a role" in p.message),
         "Only named people from the team": lambda p: "is not one of the people" in p.message,
         "Every role is R, A, C or I": lambda p: "is not a RACI role" in p.message or "should map each" in p.message,
     }
@@ -1934,7 +2269,8 @@ def _check_raci(answer, original, people) -> Feedback:
 MESSAGE_MIN_WORDS = 30
 MESSAGE_MAX_WORDS = 150
 _ASK = re.compile(
-    r"\b(I (?:propose|suggest|recommend|'d like|would like|want to|'m asking|am asking|need)|"
+    r"\b(I(?: propose| suggest| recommend|'d like|'d suggest|'d propose| would like| would suggest| want to|"
+    r"'m asking| am asking|'m proposing| am proposing| need)|"
     r"(?:can|could|would|will) you|let's|let us|shall we|please|my (?:proposal|recommendation|ask)|"
     r"the decision|we (?:decided|will|should|could)|we'll|I'll|how about|what if we|are you (?:ok|okay|happy))\b",
     re.IGNORECASE)
@@ -1951,7 +2287,11 @@ _WHEN = re.compile(
     r"(?:on |by |before |until )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
     r"by (?:the )?end of|by (?:noon|lunch|tomorrow)|\d{1,2}(?::\d{2})?\s?(?:am|pm)|"
     r"in (?:\d+|two|three|a few) (?:days|weeks|hours)|(?:\d+|15|30|twenty|thirty|fifteen)[- ]minutes?|"
-    r"before the (?:review|meeting|call)|after the (?:review|meeting|call)|at the (?:review|plan review))\b",
+    r"before (?:the|our|your) (?:review|meeting|call|demo|stand-?up|plan review|1:1)|"
+    r"after (?:the|our|your) (?:review|meeting|call|demo|stand-?up|1:1)|after (?:lunch|stand-?up)|"
+    r"at (?:the|our) (?:review|plan review|stand-?up)|(?:by |before )?(?:EOD|COB|end of (?:the )?day)|"
+    r"(?:on |by |before )?(?:\d{1,2}(?:st|nd|rd|th)? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]* \d{1,2}(?:st|nd|rd|th)?))\b",
     re.IGNORECASE)
 _TALKING_AT = {
     r"\bas I (?:said|mentioned|already said)\b": "'as I said' tells them they were not listening",
@@ -1965,7 +2305,23 @@ _TALKING_AT = {
     r"\bwith (?:all due )?respect\b": "'with respect' signals the opposite",
     r"\bjust do\b": "'just do' dismisses the effort involved",
     r"\bsimply\b": "'simply' makes their concern sound trivial",
+    r"\byou (?:need|have) to understand\b": "'you need to understand' is a lecture, not a conversation",
+    r"\byou(?:'re| are) (?:mistaken|missing the point)\b": "telling them they are mistaken starts a fight",
+    r"\byou don'?t (?:understand|get it)\b": "'you don't understand' talks down to them",
+    r"\b(?:the|this|my) decision (?:is|has been) (?:made|final)(?=[.,;!]|\s+and\b|\s*$)|\bthis is final\b|"
+    r"\bnot up for discussion\b|"
+    r"\bnon-?negotiable\b": "announcing that it is final closes the conversation before they have spoken",
+    r"\bthe (?:data|numbers) (?:is|are) clear\b|\bthe (?:data|numbers) (?:say|says|show) so\b":
+        "'the data is clear' shuts the door; invite them to look at the numbers with you",
+    r"\btrust me\b": "'trust me' asks for trust instead of earning it",
+    r"\bstop (?:promising|escalating)\b": "telling them to stop reads as a reprimand",
+    r"\bI(?:'ll| will) (?:write|do) the (?:design|code|implementation) (?:for you|myself)\b|"
+    r"\bI(?:'ll| will) design it\b": "offering to do the design yourself takes the how away from the team",
 }
+# Words that bury an ask: two or more and the ask no longer reads as one.
+_HEDGES = re.compile(
+    r"\b(perhaps|maybe|possibly|potentially|sort of|kind of|at some point|whenever works|no rush|"
+    r"sorry to bother|if that's (?:ok|okay|alright)|just wondering|if you don't mind|I guess)\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-zÀ-ÿ£0-9][A-Za-zÀ-ÿ0-9'’£-]*")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
 
@@ -2017,6 +2373,8 @@ def _check_message(text: Any, state: Any) -> Feedback:
         return Feedback(_MESSAGE_TITLE, answered=False,
                         summary=f'Your message should be text in triple quotes, like next_message = """...""". '
                                 f"You gave {type(text).__name__}.")
+    text = (text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+            .replace("\u2013", "-").replace("\u2014", " - "))
     scenario, ending = _scenario_of(state)
     rubric = scenario.message if scenario else {}
     who = rubric.get("to") or "them"
@@ -2028,7 +2386,12 @@ def _check_message(text: Any, state: Any) -> Feedback:
                                            f"once more as {who} would.")
 
     ask = _ASK.search(text)
-    if ask or "?" in text:
+    hedges = list(dict.fromkeys(h.group(0).lower() for h in _HEDGES.finditer(text)))
+    if (ask or "?" in text) and len(hedges) >= 2:
+        result.add("States the decision or the ask", False,
+                   f"your ask is buried under hedges ({', '.join(hedges[:4])}). Say once, plainly, what you "
+                   "propose or need, e.g. \"I propose...\" or \"Can you...?\"")
+    elif ask or "?" in text:
         shown = ask.group(0) if ask else "a question"
         result.add("States the decision or the ask", True, f"found \"{shown}\".")
     else:
@@ -2084,6 +2447,12 @@ def _check_message(text: Any, state: Any) -> Feedback:
         result.add("Short, but complete", True, f"{count} words.")
 
     tone = [why for pattern, why in _TALKING_AT.items() if re.search(pattern, text, re.IGNORECASE)]
+    letters = [ch for ch in text if ch.isalpha()]
+    capitals = [w for w in re.findall(r"\b[A-Z]{6,}\b", text)]  # short acronyms (RICE, ARR, SAP) are fine
+    if len(letters) >= 40 and sum(ch.isupper() for ch in letters) > 0.5 * len(letters):
+        tone.append("most of it is in capitals, which reads as shouting")
+    elif len(capitals) >= 2:
+        tone.append(f"words in capitals ({', '.join(capitals[:3])}) read as shouting")
     if tone:
         result.add("Talks with them, not at them", False, "; ".join(tone) + ".")
     else:

@@ -51,9 +51,12 @@ def _first(name: str) -> str:
     return str(name).split()[0] if str(name).split() else str(name)
 
 
-def _checked_stakeholders(stakeholders: pd.DataFrame | None) -> pd.DataFrame:
+def _checked_stakeholders(stakeholders: pd.DataFrame | str | Path | None) -> pd.DataFrame:
+    """A checked table: the course's file (None), a file of your own (a path) or a DataFrame."""
     if stakeholders is None:
         return st.load_stakeholders()
+    if isinstance(stakeholders, (str, Path)):
+        return st.load_stakeholders(stakeholders)
     if not isinstance(stakeholders, pd.DataFrame):
         raise TypeError(f"Give a stakeholder table (a pandas DataFrame), not {type(stakeholders).__name__}.")
     clean = st.validate_stakeholders(stakeholders.reset_index(drop=True))
@@ -264,13 +267,16 @@ class StakeholderGridModel:
         return c.html_table(t, cols, fmt, caption="Everyone on the grid, most attention first", highlight=highlight)
 
 
-def stakeholder_grid(stakeholders: pd.DataFrame | None = None, initiative: str | None = None):
-    """The power-interest grid as an app: pick a person, move their power, interest and stance."""
+def stakeholder_grid(stakeholders: pd.DataFrame | str | Path | None = None, initiative: str | None = None):
+    """The power-interest grid as an app: pick a person, move their power, interest and stance.
+
+    ``stakeholders``: None for the course's data, a table, or the path of your own CSV file (a
+    file with problems shows them instead of the grid)."""
     import ipywidgets as W
 
     try:
         model = StakeholderGridModel(stakeholders, initiative)
-    except (ValueError, TypeError) as err:
+    except (ValueError, TypeError, OSError) as err:
         return c.error_widget(err, "stakeholder grid")
     pick_initiative = W.Dropdown(options=[(st.initiative_title(i), i) for i in model.initiatives],
                                  value=model.initiative, description="Initiative", style=c.LABEL,
@@ -370,8 +376,8 @@ class DecisionMatrixModel:
 
     def __init__(self, matrices: Mapping[str, st.DecisionMatrix] | st.DecisionMatrix | None = None,
                  start: str | None = None):
-        if matrices is None:
-            matrices = st.load_matrices()
+        if matrices is None or isinstance(matrices, (str, Path)):
+            matrices = st.load_matrices(matrices)
         if isinstance(matrices, st.DecisionMatrix):
             matrices = {matrices.id or matrices.framework: matrices}
         if not matrices:
@@ -469,14 +475,16 @@ class DecisionMatrixModel:
                 f'<th scope="col">Person</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
-def decision_matrix_editor(matrices: Mapping[str, st.DecisionMatrix] | st.DecisionMatrix | None = None,
+def decision_matrix_editor(matrices: Mapping[str, st.DecisionMatrix] | st.DecisionMatrix | str | Path | None = None,
                            start: str | None = None):
-    """The RACI/DACI/RAPID editor: one dropdown per person and decision, checked as you change it."""
+    """The RACI/DACI/RAPID editor: one dropdown per person and decision, checked as you change it.
+
+    ``matrices``: None for the course's file, matrices you built, or the path of your own YAML file."""
     import ipywidgets as W
 
     try:
         model = DecisionMatrixModel(matrices, start)
-    except (ValueError, TypeError) as err:
+    except (ValueError, TypeError, OSError) as err:
         return c.error_widget(err, "decision-rights editor")
     pick = W.Dropdown(options=[(model.title(k), k) for k in model.keys], value=model.key, description="Matrix",
                       style=c.LABEL, layout=W.Layout(width="560px"))
@@ -549,11 +557,13 @@ class CommsPlanModel:
     """Build a communication plan from the stakeholder data, change any line, export Markdown."""
 
     def __init__(self, stakeholders: pd.DataFrame | None = None, initiative: str | None = None,
-                 matrix: st.DecisionMatrix | None = None, owner: str = "Priya Nair"):
+                 matrix: st.DecisionMatrix | None = None, owner: str | None = None):
         self.data = _checked_stakeholders(stakeholders)
         rows = st.select_initiative(self.data, initiative)
         self.initiative = str(rows["initiative"].iloc[0])
         self.matrix = matrix
+        if owner is None:  # Priya owns the course's plans; your own plan has no owner until you name one
+            owner = "Priya Nair" if self.initiative in st.INITIATIVE_TITLES else ""
         self.owner = owner
         self.overrides: dict[str, dict[str, Any]] = {}
         self.selected = self.people()[0]
@@ -675,15 +685,15 @@ class CommsPlanModel:
                 + "".join(rows) + "</tbody></table>" + foot)
 
 
-def comms_plan_builder(stakeholders: pd.DataFrame | None = None, initiative: str | None = None,
-                       matrix: st.DecisionMatrix | None = None, owner: str = "Priya Nair",
+def comms_plan_builder(stakeholders: pd.DataFrame | str | Path | None = None, initiative: str | None = None,
+                       matrix: st.DecisionMatrix | None = None, owner: str | None = None,
                        restore: bool = True, autosave: bool = True):
     """The communication-plan builder: change each person's channel, cadence and message; export."""
     import ipywidgets as W
 
     try:
         model = CommsPlanModel(stakeholders, initiative, matrix, owner)
-    except (ValueError, TypeError) as err:
+    except (ValueError, TypeError, OSError) as err:
         return c.error_widget(err, "communication-plan builder")
     messages = model.load() if restore else []
     person = W.Dropdown(options=model.people(), value=model.selected, description="Person", style=c.LABEL,
@@ -801,6 +811,9 @@ class ScenarioPlayerModel:
     def __init__(self, scenarios: Mapping[str, st.Scenario] | st.Scenario | None = None, start: str | None = None):
         if scenarios is None:
             scenarios = st.load_scenarios()
+        elif isinstance(scenarios, (str, Path)):  # a scenario file of your own, or a folder of them
+            where = Path(scenarios).expanduser()
+            scenarios = st.load_scenarios(where) if where.is_dir() else st.load_scenario(where)
         if isinstance(scenarios, st.Scenario):
             scenarios = {scenarios.id: scenarios}
         if not scenarios:
@@ -910,13 +923,17 @@ class ScenarioPlayerModel:
         return f"<ol>{items}</ol>"
 
 
-def scenario_player(scenarios: Mapping[str, st.Scenario] | st.Scenario | None = None, start: str | None = None):
-    """Play the role-play scenarios: read the situation, pick a choice, watch trust and alignment."""
+def scenario_player(scenarios: Mapping[str, st.Scenario] | st.Scenario | str | Path | None = None,
+                    start: str | None = None):
+    """Play the role-play scenarios: read the situation, pick a choice, watch trust and alignment.
+
+    ``scenarios``: None for the course's two, loaded scenarios, or the path of your own scenario
+    file (or a folder of them); a file with problems shows them instead of the player."""
     import ipywidgets as W
 
     try:
         model = ScenarioPlayerModel(scenarios, start)
-    except (ValueError, TypeError) as err:  # ScenarioError is a ValueError
+    except (ValueError, TypeError, OSError) as err:  # ScenarioError is a ValueError
         return c.error_widget(err, "scenario player")
     pick = W.Dropdown(options=[(model.scenarios[k].title, k) for k in model.keys], value=model.key,
                       description="Scenario", style=c.LABEL, layout=W.Layout(width="420px"))
