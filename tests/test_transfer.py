@@ -357,6 +357,102 @@ def test_unknown_spec_is_a_message():
     assert tr.found_gaps({"S1": "scope"}, spec="nope") == []
 
 
+@pytest.mark.parametrize("spec, n", [("swap_autoapprove", 18), ("payroll_overtime", 11)])
+@pytest.mark.parametrize("how", ["places", "one kind", "every kind"])
+def test_flagging_every_sentence_is_not_scored(spec, n, how, gaps):
+    value = {"places": True, "one kind": "assumption", "every kind": list(tr.CATEGORIES)}[how]
+    marks = {f"S{i}": value for i in range(1, n + 1)} | {"missing": value}
+    result = tr.check_spec_review(marks, spec=spec)
+    assert result.answered and not result.ok
+    assert result.summary.startswith("Not scored") and f"marked {n} of {n}" in result.summary
+    assert tr.found_gaps(marks, spec) == [] and not result.passed
+    mine = gaps[gaps["spec"] == spec]
+    text = str(result)
+    assert not any(row.better_version in text for row in mine.itertuples())     # no answers for free
+    revealed = str(tr.check_spec_review(marks, spec=spec, reveal=True))
+    assert all(row.better_version in revealed for row in mine.itertuples())
+
+
+def test_marking_many_sentences_honestly_is_still_scored():
+    sound = ["S1", "S2", "S3", "S5", "S6", "S7", "S12", "S13", "S16"]        # 7 gaps + 9 sound = 16 of 18
+    marks = dict(SWAP_ANSWER) | {sid: "assumption" for sid in sound}
+    result = tr.check_spec_review(marks)
+    assert "8 of 8" in result.summary and "9 false alarms" in result.summary
+    assert "More false alarms than finds" in result.summary                # 9 false alarms, 8 finds
+    fewer = tr.check_spec_review(dict(SWAP_ANSWER) | {"S1": "assumption", "S2": "assumption"})
+    assert "2 false alarms" in fewer.summary and "More false alarms" not in fewer.summary
+    assert len(tr.found_gaps(marks)) == 8
+    one_more = tr.check_spec_review(marks | {"S17": "scope"})               # 17 of 18: flags everything
+    assert one_more.summary.startswith("Not scored")
+
+
+def test_naming_every_kind_is_a_guess_not_a_find():
+    result = tr.check_spec_review({"S4": list(tr.CATEGORIES), "S9": "edge case", "missing": list(tr.CATEGORIES)})
+    s4 = next(c for c in result.checks if c.label.startswith("S4"))
+    assert s4.ok is False and "named 5 kinds" in s4.message and "Hint:" in s4.message
+    whole = next(c for c in result.checks if c.label == "Missing from the whole spec")
+    assert whole.ok is False and "5 kinds" in whole.message
+    assert "1 of 8" in result.summary and "too many kinds" in result.summary
+    assert tr.found_gaps({"S4": list(tr.CATEGORIES), "S9": "edge case"}) == ["SW3"]
+    two = {"S4": ["assumption", "edge case"]}                               # two kinds: still a review comment
+    assert tr.found_gaps(two) == ["SW1"] and "1 of 8" in tr.check_spec_review(two).summary
+
+
+def test_found_gaps_saves_only_what_the_checker_credits():
+    assert tr.found_gaps({"S9": "assumption"}) == []                          # right place, wrong kind
+    assert "0 of 8" in tr.check_spec_review({"S9": "assumption"}).summary
+    assert tr.found_gaps({"S9": "edge case", "S12": "scope"}) == ["SW3"]      # a false alarm costs nothing here
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(st.sampled_from([f"S{i}" for i in range(1, 19)] + ["missing"]),
+                       st.one_of(st.sampled_from(list(tr.CATEGORIES)),
+                                 st.lists(st.sampled_from(list(tr.CATEGORIES)), min_size=1, max_size=4)),
+                       min_size=1, max_size=19))
+def test_found_gaps_and_the_summary_always_agree(marks):
+    result = tr.check_spec_review(marks)
+    match = re.search(r"found (\d+) of", result.summary)
+    found = tr.found_gaps(marks)
+    assert (int(match.group(1)) if match else 0) == len(found), str(result)
+    assert len([c for c in result.passed]) == len(found)
+
+
+@pytest.mark.parametrize("answer", [
+    {"S4.": "assumption", "**S8.**": "edge case", "(S14)": "solutioning"},
+    {"s04": "Assumption", "Sentence 8": "EDGE CASE", 14: "Solution"},
+    ["S4: assumption", "**S8.** edge case", "S14 - solutioning"],
+])
+def test_sentence_ids_in_the_shapes_the_spec_shows(answer):
+    assert tr.found_gaps(answer) == ["SW1", "SW2", "SW6"], str(tr.check_spec_review(answer))
+
+
+def test_one_pair_on_its_own_and_blank_keys():
+    assert tr.found_gaps(("S4", "assumption")) == ["SW1"]
+    assert tr.found_gaps(["S4", "S9"]) == ["SW1", "SW3"]                      # two places, not a pair
+    for blank in ({None: "success metric"}, {"": "success metric"}):        # not read as "missing"
+        result = tr.check_spec_review(blank)
+        assert not result.answered and tr.found_gaps(blank) == []
+
+
+def test_wrong_kind_wording_reads_as_english():
+    check = next(c for c in tr.check_spec_review({"S4": "scope"}).checks if c.label.startswith("S4"))
+    assert "is it really scope creep?" in check.message and "a scope" not in check.message
+    revealed = next(c for c in tr.check_spec_review({"S4": "scope"}, reveal=True).checks if c.label.startswith("S4"))
+    assert "it is an unchecked assumption, not scope creep" in revealed.message
+
+
+@pytest.mark.parametrize("name", ["Payroll_Overtime", "payroll overtime", "spec_payroll_overtime",
+                                  "PAYROLL-OVERTIME"])
+def test_spec_names_are_forgiving(name):
+    assert tr.load_spec(name).name == "payroll_overtime"
+    assert "1 of 6" in tr.check_spec_review({"S3": "assumption"}, spec=name).summary
+
+
+def test_a_partial_spec_name_gets_a_suggestion():
+    result = tr.check_spec_review({"S3": "assumption"}, spec="payroll")
+    assert not result.answered and "Did you mean 'payroll_overtime'?" in result.summary
+
+
 _TEXT = st.one_of(st.none(), st.just(...), st.integers(-3, 30), st.text(max_size=12),
                   st.sampled_from(list(tr.CATEGORIES) + ["no gap", "missing", "SW3", "S4"]))
 
@@ -414,7 +510,8 @@ def test_trace_feedback_names_each_kind_of_mistake(model):
     assert by_label["swap auto-approval → swap wait time"].ok is True
     assert "sign is +" in by_label["swap wait time → support tickets"].message
     assert "other way round" in by_label["manager admin time → manager approval workload"].message
-    assert "through 'swap wait time'" in by_label["swap auto-approval → support tickets"].message
+    skip = by_label["swap auto-approval → support tickets"].message
+    assert "through 1 step in between" in skip and "swap wait time" not in skip       # a hint, not the answer
     assert "no link" in by_label["staff app rating → 90-day retention"].message
     assert "Did you mean 'overtime" in by_label["overtime → overtime cost"].message
     assert any(c.label == "Not connected to the change" for c in result.checks)
@@ -426,8 +523,11 @@ def test_missing_edges_are_hints_until_revealed(model):
     start = [("reliable Android push", "missed shift changes", "-")]
     hinted = tr.check_trace(start, "B06", model=model)
     missing = [c for c in hinted.checks if c.label.startswith("Missing")]
-    assert len(missing) == 3 and all("What does" in c.message for c in missing)
-    assert "unfilled shifts" not in " ".join(c.label for c in missing)
+    # one hint per node the trace already reaches, with all its missing links in it
+    assert [c.label for c in missing] == ["Missing: 3 links from missed shift changes"]
+    assert "What does missed shift changes change next?" in missing[0].message
+    assert "unfilled shifts" not in str(hinted)                  # nodes further on are not given away
+    assert "2 more missing links not hinted at yet" in hinted.note
     revealed = tr.check_trace(start, "B06", reveal=True, model=model)
     assert sum(c.label.startswith("Missing") for c in revealed.checks) == 5
     assert "missed shift changes → unfilled shifts (+)" in str(revealed)
@@ -458,6 +558,84 @@ def test_unanswered_and_malformed_traces_get_a_friendly_message(answer, model):
 def test_unknown_change_is_a_message(model):
     result = tr.check_trace([("a", "b")], "world peace", model=model)
     assert not result.answered and "not a change" in result.summary
+
+
+def test_a_long_chain_is_not_called_no_link(model):
+    # the shortcut the facilitator note warns about: from the change straight to retention
+    result = tr.check_trace([("reliable Android push", "90-day retention", "+")], "B06", model=model)
+    check = result.failed[0]
+    assert "not a direct link" in check.message and "4 steps in between" in check.message
+    assert "no link" not in check.message and "missed shift changes" not in check.message
+    revealed = tr.check_trace([("reliable Android push", "90-day retention", "+")], "B06", reveal=True, model=model)
+    assert "through 'missed shift changes', 'unfilled shifts'" in revealed.failed[0].message
+
+
+def test_pasting_the_whole_model_is_not_a_complete_trace(model):
+    everything = list(zip(model.edges["from_node"], model.edges["to_node"], model.edges["effect"]))
+    result = tr.check_trace(everything, "reliable Android push", model=model)
+    assert not result.ok and "A complete trace" not in result.summary
+    assert "8 edges that this change does not set off" in result.summary
+    off = next(c for c in result.checks if c.label == "swap auto-approval → swap wait time")
+    assert off.ok is False and "not part of what reliable Android push sets off" in off.message
+    own = tr.check_trace(_key_triples("reliable Android push", model), "reliable Android push", model=model)
+    assert own.ok                                                           # its own links are still fine
+
+
+def test_repeated_edges_are_reported_once(model):
+    edge = ("swap auto-approval", "swap wait time", "-")
+    result = tr.check_trace([edge] * 50, "swap auto-approval", model=model)
+    lines = [c for c in result.checks if c.label.startswith("swap auto-approval → swap wait time")]
+    assert len(lines) == 1 and lines[0].ok is True and "50 times" in lines[0].message
+    both = tr.check_trace([edge, ("Swap Auto-Approval", "swap wait time", "+")], "B04", model=model)
+    line = next(c for c in both.checks if c.label.startswith("swap auto-approval → swap wait time"))
+    assert "with both signs" in line.message and "Keep the one you mean" in line.message
+
+
+def test_huge_traces_give_a_short_answer(model):
+    junk = [(f"node {i}", "support tickets", "+") for i in range(500)]
+    result = tr.check_trace([("swap auto-approval", "swap wait time", "-")] + junk, "B04", model=model)
+    per_edge = [c for c in result.checks if c.label.startswith("node ")]
+    assert len(per_edge) == tr.MAX_EDGE_LINES
+    more = next(c for c in result.checks if c.label.endswith("more"))
+    assert "470 more lines" in more.message and "500 edges not in the model" in result.summary
+
+
+@pytest.mark.parametrize("answer", [
+    "reliable Android push -> missed shift changes (-) -> support tickets (+)",
+    ["Reliable Android Push → Missed Shift Changes: -", "missed shift changes --> support tickets +"],
+    {"reliable Android push": {"missed shift changes": "-"}, "missed shift changes": {"support tickets": "+"}},
+    {"reliable Android push": ("missed shift changes", "-"), "missed shift changes": ["support tickets"]},
+])
+def test_chains_and_mappings_are_read(answer, model):
+    result = tr.check_trace(answer, "B06", model=model)
+    assert "2 edges match the model" in result.summary, str(result)
+    assert tr.edge_pairs(answer, model=model) == [["reliable Android push", "missed shift changes"],
+                                                  ["missed shift changes", "support tickets"]]
+
+
+@pytest.mark.parametrize("answer, words", [
+    ([("reliable Android push", "missed shift changes", "-", "weeks")], "4 parts"),
+    ([("reliable Android push",)], "1 part;"),
+    (["reliable Android push and then missed shift changes"], "no arrow"),
+    ({"reliable Android push": 3}, "not a node name"),
+])
+def test_unreadable_edges_say_why(answer, words, model):
+    result = tr.check_trace(answer, "B06", model=model)
+    assert not result.answered and words in result.summary
+
+
+@pytest.mark.parametrize("start", ["90-day retention", "support tickets", "Staff App Rating"])
+def test_tracing_from_the_end_of_a_chain_is_a_message(start, model):
+    result = tr.check_trace([("a", "b")], start, model=model)
+    assert not result.answered and "nothing to trace" in result.summary
+    assert "swap auto-approval" in result.summary                           # says where to start instead
+    key = tr.key_edges(start, model=model)
+    assert key.empty and "leads_to" in key.columns
+
+
+def test_a_partial_change_name_gets_a_suggestion(model):
+    result = tr.check_trace([("a", "b")], "templates", model=model)
+    assert "Did you mean 'schedule templates across locations'?" in result.summary
 
 
 _NODE = st.sampled_from(["swap auto-approval", "swap wait time", "support tickets", "overtime hours",

@@ -318,3 +318,87 @@ def test_systems_view_labels_every_control_and_reports_bad_input():
     assert "Select an edge" in _find(app, "pmkit-systems-status").value
     bad = systems_view("not a change at all")
     assert "pmkit-error-box" in bad._dom_classes
+
+
+# =============================================================================================
+# Odd input found in review
+# =============================================================================================
+def test_spec_review_model_found_agrees_with_the_checker():
+    m = SpecReviewModel()
+    m.set_mark("S9", "assumption")                        # right place, wrong kind: not a find
+    assert m.found() == [] == tr.found_gaps(m.marked())
+    assert "0 of 8" in m.check().summary
+    for i in range(1, 18):
+        m.set_mark(f"S{i}", "scope")
+    assert "nearly every sentence" in m.progress()
+    assert m.found() == [] and m.check().summary.startswith("Not scored")
+    with pytest.raises(ValueError, match="no sentence"):
+        m.set_mark(None, "scope")                         # not read as "missing from the whole spec"
+
+
+@pytest.mark.parametrize("start", ["90-day retention", "support tickets"])
+def test_systems_refuses_a_start_with_nothing_downstream(start):
+    with pytest.raises(ValueError, match="nothing to trace"):
+        SystemsModel(start, example=True)
+    view = systems_view(start)
+    assert "pmkit-error-box" in view._dom_classes and "nothing to trace" in view.value
+
+
+def test_systems_saved_junk_gets_plain_messages():
+    m = SystemsModel()
+    skipped = m.apply_json({"edges": [["x"], 5, None, ["swap auto-approval", "swap wait time", "-"]]})
+    assert len(skipped) == 3 and all("not an edge of the form [from, to, sign]" in s for s in skipped)
+    assert not any("positional" in s or "iterable" in s for s in skipped)
+    assert m.edges == [("swap auto-approval", "swap wait time", "-")]
+
+
+def test_systems_figure_marks_agree_with_the_feedback():
+    m = SystemsModel("reliable Android push")
+    m.add_edge("reliable Android push", "missed shift changes", "-")
+    m.add_edge("swap auto-approval", "swap wait time", "-")        # in the model, but not set off by B06
+    result = m.check()
+    assert m.checked == {("reliable Android push", "missed shift changes"): True,
+                         ("swap auto-approval", "swap wait time"): False}
+    assert "does not set off" in result.summary
+
+
+# =============================================================================================
+# The figures in the static book
+# =============================================================================================
+_CHANGES = ["swap auto-approval", "reliable Android push", "overtime rules in payroll export",
+            "schedule templates across locations"]
+
+
+@pytest.mark.parametrize("change", _CHANGES)
+def test_course_figures_fit_the_book_column_with_readable_text(change):
+    model = tr.load_system_model()
+    fig = draw_trace(tr.key_edges(change, model=model), change, model)
+    assert fig.get_size_inches()[0] * 96 <= 740                     # shown 1:1 in a ~740 px text column
+    names = [t for t in fig.axes[0].texts if t.get_text().split("\n")[0] in " ".join(model.names)]
+    assert names and min(t.get_fontsize() for t in names) >= 8       # about 11 px on screen
+    html = trace_picture(tr.key_edges(change, model=model), change).data
+    assert int(re.search(r'width="(\d+)"', html).group(1)) <= 740
+
+
+@pytest.mark.parametrize("change", _CHANGES)
+def test_course_figures_have_no_crossing_lines_and_labels_clear_of_names(change):
+    from pmkit.widgets.systems import _BOX_W, _order
+
+    model = tr.load_system_model()
+    key = tr.key_edges(change, model=model)
+    triples = list(zip(key["from_node"], key["to_node"], key["effect"]))
+    dist = layers(triples, change)
+    pos = _order(dist, triples)
+    links = [(a, b) for a, b, _ in triples if dist[b] == dist[a] + 1]
+    crossing = [(p, q) for i, p in enumerate(links) for q in links[i + 1:] if dist[p[0]] == dist[q[0]]
+                and (pos[p[0]][1] - pos[q[0]][1]) * (pos[p[1]][1] - pos[q[1]][1]) < 0]
+    assert crossing == []
+    fig = draw_trace(triples, change, model)
+    ax = fig.axes[0]
+    boxes = [p.get_bbox() for p in ax.patches if p.__class__.__name__ == "FancyBboxPatch"]
+    signs = [t for t in ax.texts if t.get_text() in ("+", "−")]
+    assert len(signs) == len(triples)
+    for t in signs:
+        x, y = t.get_position()
+        assert not any(b.x0 < x < b.x1 and b.y0 < y < b.y1 for b in boxes), t.get_text()
+    assert all(abs(b.x1 - b.x0 - _BOX_W) < 1e-6 for b in boxes)

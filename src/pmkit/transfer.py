@@ -27,6 +27,8 @@ statements and "How might we" questions (Gothelf and Seiden, *Lean UX*; IDEO's D
 from __future__ import annotations
 
 import difflib
+import math
+import numbers
 import re
 from collections import deque
 from collections.abc import Iterable, Mapping
@@ -48,6 +50,9 @@ __all__ = [
     "CATEGORY_HELP",
     "SPECS",
     "MISSING",
+    "MAX_KINDS",
+    "FLAG_ALL_SHARE",
+    "MAX_EDGE_LINES",
     "EFFECTS",
     "DELAYS",
     "NODE_KINDS",
@@ -143,11 +148,11 @@ def _plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
-def _join(items: list[str]) -> str:
+def _join(items: list[str], word: str = "and") -> str:
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return ", ".join(items[:-1]) + f" {word} " + items[-1]
 
 
 # =============================================================================================
@@ -248,7 +253,10 @@ def _read_table(path: str | Path | None, default_name: str, columns: tuple[str, 
 def _suggest(value: str, options: Iterable[str]) -> str:
     options = list(options)
     by_squash = {_squash(o): o for o in options}
-    close = difflib.get_close_matches(_squash(value), list(by_squash), n=1, cutoff=0.6)
+    wanted = _squash(value)
+    close = difflib.get_close_matches(wanted, list(by_squash), n=1, cutoff=0.6)
+    if not close and len(wanted) >= 4:      # "templates" -> "schedule templates across locations"
+        close = [o for o in by_squash if wanted in o][:1]
     return f" Did you mean '{by_squash[close[0]]}'?" if close else ""
 
 
@@ -320,12 +328,19 @@ def _spec_path(name: str | Path, base: Path | None = None) -> Path:
                     return folder / candidate.name
         return _resolve(candidate, "")
     text = str(name).strip()
-    file_name = SPECS.get(text, f"spec_{text}.md")
+    key = re.sub(r"[\s\-]+", "_", text.lower())
+    key = key[len("spec_"):] if key.startswith("spec_") else key
+    file_names = [SPECS[key]] if key in SPECS else []
+    file_names += [f"spec_{text}.md", f"spec_{key}.md"]
     for folder in ([base] if base is not None else []) + [paths.DATASETS_DIR]:
-        if (folder / file_name).is_file():
-            return folder / file_name
+        for file_name in file_names:
+            if (folder / file_name).is_file():
+                return folder / file_name
     known = ", ".join(f"'{k}'" for k in SPECS)
-    raise FileNotFoundError(f"There is no spec called {text!r}. The course's specs are {known}; "
+    starts = [k for k in SPECS if key and k.startswith(key)]
+    close = starts or difflib.get_close_matches(key, list(SPECS), n=1, cutoff=0.6)
+    hint = f" Did you mean '{close[0]}'?" if close else ""
+    raise FileNotFoundError(f"There is no spec called {text!r}.{hint} The course's specs are {known}; "
                             "you can also give the path of a spec_<name>.md file.")
 
 
@@ -586,16 +601,20 @@ _NO_GAP = {"", "no gap", "none", "ok", "fine", "sound", "no", "n/a", "na", "-", 
 
 
 def _sentence_key(value: Any, spec: Spec) -> str | None:
-    """'S4', 's 4', '4', 4 or 'S04' -> 'S4'; the missing-key words -> MISSING; else None."""
-    if isinstance(value, bool):
+    """'S4', 's 4', '4', 4, 'S04', 'S4.' or '**S4.**' (as the spec shows it) -> 'S4'; the
+    missing-key words -> MISSING; anything else (including None and blank text) -> None."""
+    if value is None or value is Ellipsis or isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return f"S{value}"
+    if isinstance(value, numbers.Integral):
+        return f"S{int(value)}"
     if isinstance(value, float) and value.is_integer():
         return f"S{int(value)}"
     text = _clean(value)
-    if _squash(text) in _MISSING_WORDS or text == "":
+    if not text:
+        return None
+    if _squash(text) in _MISSING_WORDS:
         return MISSING
+    text = text.strip("*_()[]{}.:;,'\" ")
     match = re.fullmatch(r"(?:s|sentence)?\s*[-#]?\s*0*(\d+)", text, flags=re.IGNORECASE)
     if match:
         return f"S{int(match.group(1))}"
@@ -669,7 +688,7 @@ def parse_marks(marked: Any, spec: str | Spec = "swap_autoapprove", gaps: pd.Dat
         if key is None and _clean(raw_key).upper() in gap_ids:       # {"SW3": "edge case"}
             key = gap_places[_clean(raw_key).upper()]
         if key is None:
-            unknown.append(_clean(raw_key) or repr(raw_key))
+            unknown.append(_clean(raw_key) or ("a blank key" if raw_key is not None else "None"))
             return
         marked, categories = _read_value(value, gap_ids, notes)
         if marked:
@@ -695,7 +714,8 @@ def parse_marks(marked: Any, spec: str | Spec = "swap_autoapprove", gaps: pd.Dat
         if key is not None and key != MISSING or (isinstance(item, str) and _squash(text) in _MISSING_WORDS):
             add(key or MISSING, [])                                     # a place with no kind
             return
-        match = _PAIR.match(text) or re.match(r"^\s*(?P<key>S\s*\d+|\d+)\s+(?P<value>.+)$", text, re.IGNORECASE)
+        match = _PAIR.match(text) or re.match(r"^\s*(?P<key>\**\s*S?\s*\d+\.?\s*\**)\s+(?P<value>.+)$", text,
+                                              re.IGNORECASE)
         if match:
             from_pair(match.group("key"), match.group("value"))
             return
@@ -707,6 +727,8 @@ def parse_marks(marked: Any, spec: str | Spec = "swap_autoapprove", gaps: pd.Dat
     elif isinstance(marked, str):
         for part in re.split(r"[\n;,]+", marked):
             from_item(part)
+    elif isinstance(marked, (list, tuple)) and len(marked) == 2 and _is_one_pair(marked, review.spec):
+        from_pair(marked[0], marked[1])                                 # ("S4", "assumption") on its own
     elif isinstance(marked, (list, tuple, set, frozenset)):
         for item in marked:
             from_item(item)
@@ -718,25 +740,91 @@ def parse_marks(marked: Any, spec: str | Spec = "swap_autoapprove", gaps: pd.Dat
     return _Marks(marks, notes, unknown)
 
 
+def _is_one_pair(marked: Any, spec: Spec) -> bool:
+    """True for ("S4", "assumption") or ["S4", ["scope", "edge case"]]: one sentence and its kind."""
+    place, kind = marked
+    if _sentence_key(place, spec) is None or _sentence_key(kind, spec) is not None:
+        return False
+    kinds = kind if isinstance(kind, (list, tuple, set, frozenset)) else [kind]
+    return any(normalise_category(k) is not None for k in kinds)
+
+
+#: A sentence marked with more kinds than this is a guess, not a review comment: no credit.
+MAX_KINDS = 2
+#: Marking at least this share of a spec's sentences is "flag everything": the review is not scored.
+FLAG_ALL_SHARE = 0.9
+
+
+@dataclass
+class _Verdict:
+    """How a learner's marks compare with the answer key (the one rule the checker, found_gaps and
+    the widget share)."""
+
+    found: list[str]          # gap ids credited: right place, and the right kind or no kind named
+    wrong_kind: list[str]     # right place, only other kinds named
+    hedged: list[str]         # right place, but more than MAX_KINDS kinds named
+    false_alarms: list[str]   # sentence ids with no gap, or "missing:<kind>"
+    n_marked: int             # sentences marked (not counting "missing")
+    flagged_all: bool         # (nearly) every sentence marked: nothing is credited
+
+
+def _flag_all_limit(spec: Spec) -> int:
+    return max(2, math.ceil(FLAG_ALL_SHARE * len(spec.ids)))
+
+
+def _verdict(read: _Marks, review: _Review) -> _Verdict:
+    spec = review.spec
+    marked = [sid for sid in spec.ids if sid in read.marks]
+    flagged_all = len(marked) >= _flag_all_limit(spec)
+    by_sentence = {g.sentence_id: g for g in review.gaps.itertuples() if g.sentence_id}
+    omissions = [g for g in review.gaps.itertuples() if not g.sentence_id]
+    found, wrong_kind, hedged, false_alarms = [], [], [], []
+    for sid in marked:
+        kinds = read.marks[sid]
+        gap = by_sentence.get(sid)
+        if gap is None:
+            false_alarms.append(sid)
+        elif len(kinds) > MAX_KINDS:
+            hedged.append(gap.gap_id)
+        elif not kinds or gap.category in kinds:
+            found.append(gap.gap_id)
+        else:
+            wrong_kind.append(gap.gap_id)
+    missing_kinds = read.marks.get(MISSING)
+    if missing_kinds is not None:
+        if len(missing_kinds) > MAX_KINDS:
+            hedged += [g.gap_id for g in omissions]
+        else:
+            matched = [g for g in omissions if not missing_kinds or g.category in missing_kinds]
+            found += [g.gap_id for g in matched]
+            anchored = {g.category for g in by_sentence.values()}
+            for kind in missing_kinds:
+                if not any(g.category == kind for g in omissions) and kind not in anchored:
+                    false_alarms.append(f"{MISSING}:{kind}")
+            if not missing_kinds and not matched:
+                false_alarms.append(MISSING)
+    order = list(review.gaps["gap_id"])
+    found.sort(key=order.index)
+    if flagged_all:
+        found = []
+    return _Verdict(found, wrong_kind, hedged, false_alarms, len(marked), flagged_all)
+
+
 def found_gaps(marked: Any, spec: str | Spec = "swap_autoapprove") -> list[str]:
-    """The gap ids the learner marked: every gap whose sentence they marked (whatever kind they
-    named), and every gap the spec leaves out whose kind they named under ``"missing"``.
+    """The gap ids a learner's review finds, by the same rule as :func:`check_spec_review`: a gap
+    counts when its sentence is marked with the right kind (or with no kind), or, for a gap the
+    spec leaves out entirely, when ``"missing"`` names its kind (or no kind). A sentence marked
+    with more than :data:`MAX_KINDS` kinds is a guess and does not count, and a review that marks
+    (nearly) every sentence finds nothing.
 
     This is what the exercises save as ``spec_gaps``. Never raises; [] for an unusable answer.
     """
     try:
         review = _review(spec)
         read = parse_marks(marked, review)
+        return _verdict(read, review).found
     except Exception:  # noqa: BLE001 - used on learners' answers: never crash
         return []
-    out = []
-    for gap in review.gaps.itertuples():
-        if gap.sentence_id:
-            if gap.sentence_id in read.marks:
-                out.append(gap.gap_id)
-        elif MISSING in read.marks and (not read.marks[MISSING] or gap.category in read.marks[MISSING]):
-            out.append(gap.gap_id)
-    return out
 
 
 _EXAMPLE_MARKS = '{"S2": "scope", "S7": "edge case"}'
@@ -754,7 +842,9 @@ def check_spec_review(marked: Any, spec: str | Spec = "swap_autoapprove", reveal
     leaves a sentence unmarked.
 
     Missed gaps get a hint first. With ``reveal=True`` every gap is shown with what is missing,
-    why it matters and a better version. Never raises.
+    why it matters and a better version. Guessing earns nothing: a sentence marked with more than
+    :data:`MAX_KINDS` kinds is not a find, and a review that marks at least
+    :data:`FLAG_ALL_SHARE` of the sentences is not scored at all. Never raises.
     """
     title = "Spec review"
     try:
@@ -789,18 +879,36 @@ def _check_spec_review(marked: Any, review: _Review, reveal: bool, title: str) -
             f"No marked sentences were found in your answer.{said} Use sentence ids from S1 to "
             f"S{len(spec.ids)} (or \"missing\" for something the spec leaves out), like {_EXAMPLE_MARKS}."))
 
+    verdict = _verdict(read, review)
     result = Feedback(title)
     if read.notes:
         result.add("How your answer was read", None, "; ".join(read.notes) + ".")
     outside = [k for k in read.marks if k != MISSING and k not in spec.ids]
     if read.unknown or outside:
         shown = [repr(u) for u in read.unknown[:4]] + outside[:4]
-        result.add("Not understood", None, f"{_join(shown)}: use sentence ids S1 to S{len(spec.ids)}, or "
-                   "\"missing\" for something no sentence holds.")
+        more = len(read.unknown) + len(outside) - len(shown)
+        listed = ", ".join(shown) + f" and {more} more" if more > 0 else _join(shown)
+        result.add("Not understood", None, f"{listed}: use "
+                   f"sentence ids S1 to S{len(spec.ids)}, or \"missing\" for something no sentence holds.")
+
+    total = len(review.gaps)
+    if verdict.flagged_all:
+        result.add("Marks only the sentences with a gap", False,
+                   f"you marked {verdict.n_marked} of the {len(spec.ids)} sentences. A review that flags (almost) "
+                   "everything finds every gap by accident and tells the author nothing about where the real "
+                   "problems are. Keep only the sentences where you can say what is missing, and leave the sound "
+                   "ones at \"no gap\".")
+        if reveal:
+            for gap in review.gaps.itertuples():
+                result.add(f"{_place(gap, spec)} (the answer)", None,
+                           f"{_phrase(gap.category)}. {gap.what_is_missing} Why it matters: {gap.why_it_matters} "
+                           f"Better: \"{gap.better_version}\"")
+        result.summary = (f"Not scored: you marked {verdict.n_marked} of {len(spec.ids)} sentences, so no gap "
+                          f"counts as found. The spec has {total} gaps; most sentences are sound.")
+        return result
 
     by_sentence = {g.sentence_id: g for g in review.gaps.itertuples() if g.sentence_id}
     omissions = [g for g in review.gaps.itertuples() if not g.sentence_id]
-    found, wrong_kind, false_alarms = [], [], []
     handled: set[str] = set()
 
     for sid in spec.ids:
@@ -810,33 +918,36 @@ def _check_spec_review(marked: Any, review: _Review, reveal: bool, title: str) -
         gap = by_sentence.get(sid)
         where = f"{sid} · {_short(spec.sentence(sid).text, 48)}"
         if gap is None:
-            false_alarms.append(sid)
             named = f" as {_join([repr(k) for k in kinds])}" if kinds else ""
             why = review.notes.get(sid, "Nothing in it is missing or decided for the team.")
             result.add(where, False, f"no gap here, so marking it{named} is a false alarm. {why}")
             continue
         handled.add(gap.gap_id)
-        if not kinds or gap.category in kinds:
-            found.append(gap.gap_id)
-            kind_note = "" if kinds else f" (It is a gap of the kind '{gap.category}'.)"
+        if gap.gap_id in verdict.found:
+            kind_note = "" if kinds else f" (It is {_phrase(gap.category)}.)"
             result.add(where, True, f"found: {gap.category}.{kind_note} {gap.what_is_missing} "
                        f"Why it matters: {gap.why_it_matters} Better: \"{gap.better_version}\"")
+        elif gap.gap_id in verdict.hedged:
+            told = (f"It is {_phrase(gap.category)}. {gap.what_is_missing} Better: \"{gap.better_version}\""
+                    if reveal else f"Hint: {gap.hint}")
+            result.add(where, False, f"right place: there is a gap here. But you named {len(kinds)} kinds of gap, "
+                       f"and a review comment needs the one that fits best. {told}")
+        elif reveal:
+            result.add(where, False, f"there is a gap here, but it is {_phrase(gap.category)}, not "
+                       f"{_join([_phrase(k) for k in kinds])}. {gap.what_is_missing} Better: "
+                       f"\"{gap.better_version}\"")
         else:
-            wrong_kind.append(gap.gap_id)
-            if reveal:
-                result.add(where, False, f"there is a gap here, but it is {_article(gap.category)}, not "
-                           f"{_join([_article(k) for k in kinds])}. {gap.what_is_missing} Better: "
-                           f"\"{gap.better_version}\"")
-            else:
-                result.add(where, False, f"right place: there is a gap here. But is it really "
-                           f"{_join([_article(k) for k in kinds])}? Hint: {gap.hint}")
+            result.add(where, False, f"right place: there is a gap here. But is it really "
+                       f"{_join([_phrase(k) for k in kinds], 'or')}? Hint: {gap.hint}")
 
     missing_kinds = read.marks.get(MISSING)
-    if missing_kinds is not None:
-        matched = [g for g in omissions if not missing_kinds or g.category in missing_kinds]
+    if missing_kinds is not None and len(missing_kinds) > MAX_KINDS:
+        result.add("Missing from the whole spec", False, f"you named {len(missing_kinds)} kinds of gap as missing. "
+                   "Name only what the spec really leaves out: a guess at every kind is not a finding.")
+    elif missing_kinds is not None:
+        matched = [g for g in omissions if g.gap_id in verdict.found]
         for gap in matched:
             handled.add(gap.gap_id)
-            found.append(gap.gap_id)
             result.add("Missing from the whole spec", True, f"found: {gap.category}. {gap.what_is_missing} "
                        f"Why it matters: {gap.why_it_matters} Better: \"{gap.better_version}\"")
         for kind in missing_kinds:
@@ -851,37 +962,58 @@ def _check_spec_review(marked: Any, review: _Review, reveal: bool, title: str) -
                 result.add(f"Missing from the whole spec: {kind}", None,
                            "you already found the sentence that holds this kind of gap.")
             else:
-                false_alarms.append(f"{MISSING}:{kind}")
                 result.add(f"Missing from the whole spec: {kind}", False,
                            f"false alarm: the spec leaves nothing of the kind '{kind}' out entirely.")
         if not missing_kinds and not matched:
-            false_alarms.append(MISSING)
             result.add("Missing from the whole spec", False, "nothing is missing from the spec as a whole; "
                        "every gap sits in a sentence.")
 
-    missed = [g for g in review.gaps.itertuples() if g.gap_id not in handled]
+    missed = [g for g in review.gaps.itertuples() if g.gap_id not in handled and g.gap_id not in verdict.found
+              and g.gap_id not in verdict.hedged]
     for number, gap in enumerate(missed, start=1):
         if reveal:
-            place = f"{gap.sentence_id} · {_short(spec.sentence(gap.sentence_id).text, 48)}" if gap.sentence_id \
-                else "Missing from the whole spec"
-            result.add(f"{place} (missed)", False, f"{gap.category}. {gap.what_is_missing} Why it matters: "
-                       f"{gap.why_it_matters} Better: \"{gap.better_version}\"")
+            result.add(f"{_place(gap, spec)} (missed)", False, f"{gap.category}. {gap.what_is_missing} Why it "
+                       f"matters: {gap.why_it_matters} Better: \"{gap.better_version}\"")
         else:
             result.add(f"Not found yet ({number} of {len(missed)})", False, f"Hint: {gap.hint}")
 
-    total = len(review.gaps)
+    found, false_alarms = verdict.found, verdict.false_alarms
     parts = [f"You found {len(found)} of {total} gaps"]
-    if wrong_kind:
-        parts.append(f"{len(wrong_kind)} more in the right place but named as the wrong kind")
+    if verdict.wrong_kind:
+        parts.append(f"{len(verdict.wrong_kind)} more in the right place but named as the wrong kind")
+    if verdict.hedged:
+        parts.append(f"{len(verdict.hedged)} more in the right place but with too many kinds named")
     parts.append(f"{_plural(len(false_alarms), 'false alarm')}" if false_alarms else "no false alarms")
     summary = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1] + "."
     if len(found) == total and not false_alarms:
         summary += " A thorough review: every gap found, and nothing flagged that was sound."
+    elif len(false_alarms) >= 3 and len(false_alarms) > len(found):
+        summary += (" More false alarms than finds: each one costs the author time to answer, so flag only what you "
+                    "can explain.")
     result.summary = summary
-    if not reveal and (missed or wrong_kind):
+    if not reveal and (missed or verdict.wrong_kind or verdict.hedged):
         result.note = ("Try the hints first. To see every gap with a better version, use the Show answers button, "
                        "or call check_spec_review(..., reveal=True).")
     return result
+
+
+def _place(gap: Any, spec: Spec) -> str:
+    return (f"{gap.sentence_id} · {_short(spec.sentence(gap.sentence_id).text, 48)}" if gap.sentence_id
+            else "Missing from the whole spec")
+
+
+#: How each kind of gap reads in a sentence ("is it really an undefined edge case?").
+_KIND_PHRASES = {
+    "assumption": "an unchecked assumption",
+    "edge case": "an undefined edge case",
+    "success metric": "a missing or vague success metric",
+    "solutioning": "solutioning (deciding the how)",
+    "scope": "scope creep",
+}
+
+
+def _phrase(kind: str) -> str:
+    return _KIND_PHRASES.get(kind, _article(kind))
 
 
 def _article(kind: str) -> str:
@@ -932,14 +1064,14 @@ class SystemModel:
         if not text:
             return None
         text = re.sub(r"\s*\((?:B\d+|north star|leading|guardrail|tracked)\)\s*$", "", text, flags=re.IGNORECASE)
-        wanted = _squash(text)
-        for node in self.nodes.index:
-            if _squash(node) == wanted:
-                return node
-        for node, backlog_id in self.nodes["backlog_id"].items():
-            if backlog_id and backlog_id.upper() == text.upper():
-                return node
-        return None
+        return self._spellings.get(_squash(text)) or self._spellings.get(text.upper())
+
+    @cached_property
+    def _spellings(self) -> dict[str, str]:
+        """Squashed node names and upper-case backlog ids -> node."""
+        out = {str(backlog_id).upper(): node for node, backlog_id in self.nodes["backlog_id"].items() if backlog_id}
+        out.update({_squash(node): node for node in self.nodes.index})
+        return out
 
     def suggest(self, name: Any) -> str:
         return _suggest(_clean(name), self.names)
@@ -1203,6 +1335,8 @@ def key_edges(change_node: str = "swap auto-approval", depth: int = 4,
             if a in dist and b in back and dist[a] + 1 + back[b] == dist[metric]:
                 keep.setdefault((a, b), []).append(metric)
     rows = downstream(start, model=model)
+    if rows.empty:
+        return rows.assign(leads_to=pd.Series(dtype=str)).reset_index(drop=True)
     rows = rows[[(a, b) in keep for a, b in zip(rows["from_node"], rows["to_node"])]].copy()
     rows["leads_to"] = [", ".join(keep[(a, b)]) for a, b in zip(rows["from_node"], rows["to_node"])]
     return rows.reset_index(drop=True)
@@ -1256,15 +1390,51 @@ class _Edge:
     source: str
     target: str
     sign: str | None | bool
+    problem: str = ""    # why it could not be read as an edge ("" when it could)
+
+
+def _edges_from_text(text: str) -> list[_Edge]:
+    """'a -> b (+)' is one edge; 'a -> b (-) -> c (+)' is a chain of two."""
+    parts = _ARROW.split(text)
+    if len(parts) < 2:
+        return [_Edge(text, "", "", False, "it has no arrow: write it as \"from -> to (+)\"")]
+    out = []
+    for left, right in zip(parts, parts[1:]):
+        source = _split_sign(left)[0] if out else left
+        target, sign = _split_sign(right)
+        raw = text if len(parts) == 2 else f"{_clean(source)} -> {right.strip()}"
+        out.append(_Edge(raw, _clean(source), _clean(target), sign,
+                         "" if _clean(source) and _clean(target) else "a name is missing on one side of the arrow"))
+    return out
+
+
+def _edges_from_mapping(edges: Mapping) -> list[Any]:
+    """{"a": "b"}, {"a": ["b", "c"]} or {"a": {"b": "+"}}: edges from each key."""
+    items: list[Any] = []
+    for source, value in edges.items():
+        if isinstance(value, Mapping):
+            items += [(source, target, sign) for target, sign in value.items()]
+        elif isinstance(value, (list, tuple, set, frozenset)) and not (
+                isinstance(value, tuple) and len(value) == 2 and _sign(value[1]) in ("+", "-")):
+            items += [(source, *v) if isinstance(v, (list, tuple)) else (source, v) for v in value]
+        elif isinstance(value, tuple):
+            items.append((source, *value))
+        elif isinstance(value, str):
+            items.append((source, value))
+        else:
+            items.append(_Edge(f"{source}: {value!r}", "", "", False,
+                               f"the value for '{source}' is {_type_name(value)}, not a node name"))
+    return items
 
 
 def parse_edges(edges: Any) -> list[_Edge]:
     """Read a learner's edges: pairs ``(from, to)``, triples ``(from, to, "+")``, dicts with
-    ``from``/``to``/``effect`` keys, text lines like ``"swap wait time -> support tickets (+)"``,
-    or a table with ``from_node``, ``to_node`` and ``effect`` columns. Names are not checked here.
-    Raises TypeError for a form it cannot read."""
+    ``from``/``to``/``effect`` keys, a dict from each node to the node(s) it moves, text lines
+    like ``"swap wait time -> support tickets (+)"`` (a line may chain several arrows), or a table
+    with ``from_node``, ``to_node`` and ``effect`` columns. Names are not checked here. Items that
+    cannot be read come back with a ``problem``. Raises TypeError for a form it cannot read."""
     if isinstance(edges, pd.DataFrame):
-        cols = {_squash(c).replace(" ", "_"): c for c in edges.columns}
+        cols = {_squash(str(c)).replace(" ", "_"): c for c in edges.columns}
         f, t = cols.get("from_node") or cols.get("from"), cols.get("to_node") or cols.get("to")
         e = cols.get("effect") or cols.get("sign")
         if f is None or t is None:
@@ -1275,6 +1445,8 @@ def parse_edges(edges: Any) -> list[_Edge]:
         items: list[Any] = [line for line in re.split(r"[\n;]+", edges) if line.strip()]
     elif isinstance(edges, Mapping) and any(k in edges for k in ("from", "from_node", "to", "to_node")):
         items = [edges]
+    elif isinstance(edges, Mapping):
+        items = _edges_from_mapping(edges)
     elif isinstance(edges, (list, tuple, set, frozenset)):
         items = list(edges)
         if 2 <= len(items) <= 3 and all(isinstance(x, str) for x in items) and not any(_ARROW.search(x) for x in items):
@@ -1286,24 +1458,27 @@ def parse_edges(edges: Any) -> list[_Edge]:
         if item is Ellipsis or item is None:
             out.append(_Edge("...", "", "", None))
             continue
-        if isinstance(item, Mapping):
+        if isinstance(item, _Edge):
+            out.append(item)
+        elif isinstance(item, Mapping):
             source = item.get("from", item.get("from_node", item.get("source")))
             target = item.get("to", item.get("to_node", item.get("target")))
             sign = item.get("effect", item.get("sign"))
-            out.append(_Edge(f"{source} -> {target}", _clean(source), _clean(target), _sign(sign)))
+            missing = [k for k, v in (("from", source), ("to", target)) if not _clean(v)]
+            out.append(_Edge(f"{source} -> {target}", _clean(source), _clean(target), _sign(sign),
+                             f"it has no '{missing[0]}' key" if missing else ""))
         elif isinstance(item, (list, tuple)) and len(item) in (2, 3):
             sign = _sign(item[2]) if len(item) == 3 else None
-            out.append(_Edge(" -> ".join(_clean(x) for x in item[:2]), _clean(item[0]), _clean(item[1]), sign))
+            out.append(_Edge(" -> ".join(_clean(x) for x in item[:2]), _clean(item[0]), _clean(item[1]), sign,
+                             "" if _clean(item[0]) and _clean(item[1]) else "one of its two names is blank"))
+        elif isinstance(item, (list, tuple)):
+            out.append(_Edge(_short(repr(tuple(item)), 50), "", "", False,
+                             f"it has {_plural(len(item), 'part')}; an edge has two or three: (from, to) or "
+                             "(from, to, sign)"))
         elif isinstance(item, str):
-            text = item.strip()
-            parts = _ARROW.split(text, maxsplit=1)
-            if len(parts) != 2:
-                out.append(_Edge(text, "", "", False))
-                continue
-            target, sign = _split_sign(parts[1])
-            out.append(_Edge(text, _clean(parts[0]), _clean(target), sign))
+            out += _edges_from_text(item.strip())
         else:
-            out.append(_Edge(repr(item), "", "", False))
+            out.append(_Edge(repr(item), "", "", False, f"it is {_type_name(item)}, not an edge"))
     return out
 
 
@@ -1343,7 +1518,10 @@ def check_trace(learner_edges: Any, change_node: str = "swap auto-approval", rev
     edges are in the model (and whether their sign is right), which are not and why (the arrow
     runs the other way, it skips a step, or the model has no such link), which of the quarter's
     metrics the trace reaches, and the missing edges that matter most (:func:`key_edges`, within
-    ``depth`` links): as hints first, in full with ``reveal=True``. Never raises.
+    ``depth`` links): as hints first, in full with ``reveal=True``. Hints name only nodes the
+    trace already reaches, so they never give the path away. Links of the model that the change
+    does not set off do not count, a link given twice is reported once, and at most
+    :data:`MAX_EDGE_LINES` lines describe wrong edges. Never raises.
     """
     title = f"Trace: what {change_node} changes downstream" if isinstance(change_node, str) else "Trace"
     try:
@@ -1356,11 +1534,20 @@ def check_trace(learner_edges: Any, change_node: str = "swap auto-approval", rev
         return Feedback(title, answered=False, summary=f"{change_node!r} is not a change in the Rotawise model."
                         f"{model.suggest(change_node)} Choose one of: {', '.join(model.changes)}.")
     title = f"Trace: what {start} changes downstream"
+    if not model.successors(start):
+        what = f"one of the quarter's metrics ({model.role(start)})" if model.kind(start) == "metric" else "a node"
+        return Feedback(title, answered=False, summary=(
+            f"'{start}' is {what} where chains of effects end: nothing in the model follows from it, so there is "
+            f"nothing to trace. Start from a change: {', '.join(model.changes)}."))
     try:
         return _check_trace(learner_edges, start, reveal, depth, model, title)
     except Exception as err:  # noqa: BLE001 - feedback must never crash a notebook
         return Feedback(title, answered=False, summary=f"Your trace could not be checked ({type(err).__name__}: "
                         f"{err}). Write it as a list of edges, like {_EXAMPLE_EDGES}.")
+
+
+#: At most this many lines about single edges that are not right; the rest are counted.
+MAX_EDGE_LINES = 30
 
 
 def _check_trace(learner_edges: Any, start: str, reveal: bool, depth: int, model: SystemModel,
@@ -1382,67 +1569,107 @@ def _check_trace(learner_edges: Any, start: str, reveal: bool, depth: int, model
             f"Your list still holds ... : replace it with edges like {example}."))
 
     if not any(e.source and e.target for e in parsed):
-        shown = ", ".join(repr(_short(e.raw, 30)) for e in parsed[:3])
+        shown = "; ".join(f"{_short(e.raw, 30)!r}" + (f": {e.problem}" if e.problem else "") for e in parsed[:3])
         return Feedback(title, answered=False, summary=(
             f"None of your edges could be read ({shown}). Write each as (from, to, sign), like {example}."))
+
+    # every pair the learner gave, with the signs they gave it (to report repeats once, not per copy)
+    signs_given: dict[tuple[str, str], list[Any]] = {}
+    for e in parsed:
+        if e.source and e.target:
+            a, b = model.canonical(e.source) or e.source, model.canonical(e.target) or e.target
+            signs_given.setdefault((a, b), []).append(e.sign)
+
     result = Feedback(title)
-    good: list[tuple[str, str]] = []     # in the model (sign right or not given)
+    model_dist = _distances(model, start)
+    good: list[tuple[str, str]] = []     # in the model, downstream of the change (sign right or not given)
     seen: set[tuple[str, str]] = set()
-    wrong_sign = wrong = 0
+    wrong_sign = wrong = off_trace = 0
+    hidden = 0                           # lines about single edges left out (MAX_EDGE_LINES)
+
+    def say(label: str, ok: bool | None, message: Any) -> None:
+        nonlocal hidden
+        if ok is True or sum(1 for c in result.checks if c.ok is not True) < MAX_EDGE_LINES:
+            result.add(label, ok, message() if callable(message) else message)
+        else:
+            hidden += 1
+
     for e in parsed:
         if not e.source or not e.target:
-            result.add(_short(e.raw), False, "could not read this as an edge. Write it as (from, to, sign), "
-                       "like (\"swap wait time\", \"support tickets\", \"+\").")
+            say(_short(e.raw), False, f"could not read this as an edge{': ' + e.problem if e.problem else ''}. "
+                "Write it as (from, to, sign), like (\"swap wait time\", \"support tickets\", \"+\").")
             wrong += 1
             continue
         source, target = model.canonical(e.source), model.canonical(e.target)
         label = f"{source or e.source} → {target or e.target}"
+        pair = (source or e.source, target or e.target)
+        if pair in seen:
+            continue
+        seen.add(pair)
+        given = signs_given.get(pair, [])
+        signs = sorted({g for g in given if g in ("+", "-")})
+        repeat = ""
+        if len(signs) > 1:
+            repeat = (f" (You listed this link {len(given)} times, with both signs; only the first, {e.sign}, is "
+                      "checked. Keep the one you mean.)")
+        elif len(given) > 1:
+            repeat = f" (You listed this link {len(given)} times; it counts once.)"
         if source is None or target is None:
             bad = [n for n, c in ((e.source, source), (e.target, target)) if c is None]
-            tips = " ".join(f"'{n}' is not a node in the model.{model.suggest(n)}" for n in bad)
-            result.add(label, False, f"{tips} Use the node names from the list above.")
+            say(label, False, lambda bad=bad, repeat=repeat: " ".join(
+                f"'{n}' is not a node in the model.{model.suggest(n)}" for n in bad)
+                + " Use the node names from the list above." + repeat)
             wrong += 1
             continue
-        if (source, target) in seen:
-            result.add(label, None, "listed twice; counted once.")
-            continue
-        seen.add((source, target))
         if source == target:
-            result.add(label, False, "an edge must join two different nodes.")
+            say(label, False, "an edge must join two different nodes: a node does not cause itself." + repeat)
             wrong += 1
             continue
         sign_note = " (The sign could not be read: use \"+\" or \"-\".)" if e.sign is False else ""
         edge = model.edge(source, target)
+        if edge is not None and source not in model_dist:
+            off_trace += 1
+            say(label, False, f"this link is in the model, but it is not part of what {start} sets off: nothing "
+                f"downstream of the change moves {source}. Keep the trace to the change's own effects.{repeat}")
+            continue
         if edge is not None:
             good.append((source, target))
             if e.sign in ("+", "-") and e.sign != edge["effect"]:
                 wrong_sign += 1
-                result.add(f"{label} ({e.sign})", False, f"this link is in the model, but its sign is "
-                           f"{_word(edge['effect'])}, not {e.sign}. {edge['explanation']}")
+                say(f"{label} ({e.sign})", False, f"this link is in the model, but its sign is "
+                    f"{_word(edge['effect'])}, not {e.sign}. {edge['explanation']}{repeat}")
             elif e.sign in ("+", "-"):
-                result.add(f"{label} ({e.sign})", True, f"in the model, sign right ({_delay(edge['delay'])}). "
-                           f"{edge['explanation']}")
+                say(f"{label} ({e.sign})", True, f"in the model, sign right ({_delay(edge['delay'])}). "
+                    f"{edge['explanation']}{repeat}")
             else:
-                result.add(label, True, f"in the model, with the sign {edge['effect']}; give the sign next time."
-                           f"{sign_note} {edge['explanation']}")
+                say(label, True, f"in the model, with the sign {edge['effect']}; give the sign next time."
+                    f"{sign_note} {edge['explanation']}{repeat}")
             continue
         wrong += 1
         reverse = model.edge(target, source)
         if reverse is not None:
-            result.add(label, False, f"the model has this link the other way round: {target} → {source} "
-                       f"({reverse['effect']}). Ask which one causes the other. {reverse['explanation']}")
+            say(label, False, f"the model has this link the other way round: {target} → {source} "
+                f"({reverse['effect']}). Ask which one causes the other. {reverse['explanation']}{repeat}")
             continue
         via = _shortest_path(model, source, target)
-        if via is not None and len(via) <= 5:
-            steps = _join([f"'{n}'" for n in via[1:-1]])
-            result.add(label, False, f"not a direct link: in the model, {source} affects {target} through {steps}. "
-                       "Put in the step(s) in between, so the trace shows how it happens.")
+        if via is not None:
+            between = len(via) - 2
+            if reveal:
+                how = f"in the model, {source} affects {target} through {_join([repr(n) for n in via[1:-1]])}"
+            else:                             # a hint: how far, not which nodes
+                how = (f"in the model, {source} reaches {target} only through {_plural(between, 'step')} in "
+                       f"between. What does {source} change first, and what does that change?")
+            say(label, False, f"not a direct link: {how}. Put in the steps in between, so the trace shows how it "
+                f"happens.{repeat}")
             continue
         causes = model.predecessors(target)
         said = (f"In the model, {target} moves with {_join([repr(c) for c in causes])}."
                 if causes else f"In the model, nothing drives {target}: it is a change the team makes.")
-        result.add(label, False, f"the model has no link from {source} to {target}, direct or through other nodes. "
-                   f"{said}")
+        say(label, False, f"the model has no link from {source} to {target}, direct or through other nodes. "
+            f"{said}{repeat}")
+    if hidden:
+        result.add(f"{hidden} more", False, f"{_plural(hidden, 'more line')} about edges that are not right "
+                   "are not shown. Fix the ones above first; a shorter trace is easier to check.")
 
     # which parts of the learner's graph hang together from the change
     reach = {start}
@@ -1458,7 +1685,6 @@ def _check_trace(learner_edges: Any, start: str, reveal: bool, depth: int, model
         result.add("Not connected to the change", None, f"{_join([f'{a} → {b}' for a, b in loose[:3]])}: right, but "
                    f"your trace never gets from {start} to their start. Add the links in between.")
 
-    model_dist = _distances(model, start)
     metrics_in_reach = [m for m in model.metrics if m in model_dist and model_dist[m] <= depth]
     reached = [m for m in metrics_in_reach if m in reach]
     needed = min(2, len(metrics_in_reach))
@@ -1473,15 +1699,28 @@ def _check_trace(learner_edges: Any, start: str, reveal: bool, depth: int, model
     key = key_edges(start, depth=depth, model=model)
     have = set(good)
     missing = [r for r in key.itertuples() if (r.from_node, r.to_node) not in have]
-    shown = missing if reveal else missing[:3]
-    for r in shown:
-        if reveal:
+    shown_links = 0
+    if reveal:
+        for r in missing:
             result.add(f"Missing: {r.from_node} → {r.to_node} ({r.effect})", False,
                        f"{r.explanation} (On the way to {r.leads_to}.)")
-        else:
-            result.add(f"Missing: a link from {r.from_node}", False,
-                       f"the model has a link from '{r.from_node}' that your trace lacks, on the way to "
-                       f"{r.leads_to}. What does {r.from_node} change next?")
+        shown_links = len(missing)
+    else:
+        # hints only from nodes the trace already reaches: naming a node further on would give the path away
+        groups: dict[str, list[Any]] = {}
+        for r in missing:
+            groups.setdefault(r.from_node, []).append(r)
+        open_ends = [node for node in groups if node in reach] or list(groups)[:1]
+        for node in open_ends[:3]:
+            rows = groups[node]
+            leads: list[str] = []
+            for r in rows:
+                leads += [m for m in r.leads_to.split(", ") if m not in leads]
+            links = "a link" if len(rows) == 1 else f"{len(rows)} links"
+            result.add(f"Missing: {links} from {node}", False,
+                       f"the model has {links} from '{node}' that your trace lacks, on the way to {_join(leads)}. "
+                       f"What does {node} change next?")
+            shown_links += len(rows)
 
     mixed = net_effects(start, model=model)
     mixed = [m for m in reached if m in mixed.index and mixed.at[m, "nearest"] == "mixed"]
@@ -1493,16 +1732,19 @@ def _check_trace(learner_edges: Any, start: str, reveal: bool, depth: int, model
     parts = [f"{_plural(right, 'edge')} match the model" if right != 1 else "1 edge matches the model"]
     if wrong_sign:
         parts.append(f"{_plural(wrong_sign, 'edge')} with the wrong sign")
+    if off_trace:
+        parts.append(f"{_plural(off_trace, 'edge')} that this change does not set off")
     if wrong:
         parts.append(f"{_plural(wrong, 'edge')} not in the model")
     key_found = len(key) - len(missing)
     result.summary = (_join(parts) + f". You have {key_found} of the {len(key)} links that matter most "
                       f"(those on the shortest paths to the quarter's metrics).")
-    if not missing and not wrong and not wrong_sign:
+    if not missing and not wrong and not wrong_sign and not off_trace:
         result.summary += " A complete trace."
     if missing and not reveal:
-        more = len(missing) - len(shown)
-        result.note = ((f"{more} more missing link(s) not shown. " if more > 0 else "")
+        more = len(missing) - shown_links
+        result.note = ((f"{_plural(more, 'more missing link')} not hinted at yet: they start from nodes your trace "
+                        "does not reach. " if more > 0 else "")
                        + "To see the model's full answer, use the reveal option (reveal=True).")
     return result
 

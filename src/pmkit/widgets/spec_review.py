@@ -107,21 +107,16 @@ class SpecReviewModel:
                                     notes=_notes_frame(self.review))
 
     def found(self) -> list[str]:
-        """Gap ids the current marks point at (the same rule as :func:`pmkit.transfer.found_gaps`)."""
-        read = self.marked()
-        out = []
-        for gap in self.review.gaps.itertuples():
-            if gap.sentence_id and gap.sentence_id in read:
-                out.append(gap.gap_id)
-            elif not gap.sentence_id and read.get(tr.MISSING) == gap.category:
-                out.append(gap.gap_id)
-        return out
+        """Gap ids the current marks find (the same rule as :func:`pmkit.transfer.found_gaps`)."""
+        return tr._verdict(tr.parse_marks(self.marked(), self.review), self.review).found
 
     def progress(self) -> str:
         n = sum(1 for key in self.spec.ids if self.marks[key])
         whole = self.marks[tr.MISSING]
         text = f"You have marked {n} of {len(self.spec.ids)} sentences"
-        text += f", and the whole spec as missing {_article(whole)}." if whole else "."
+        text += f", and marked something missing from the whole spec ({whole})." if whole else "."
+        if n >= tr._flag_all_limit(self.spec):
+            text += " That is nearly every sentence: most of them are sound."
         return text
 
     def legend_html(self) -> str:
@@ -183,10 +178,6 @@ class SpecReviewModel:
 def _notes_frame(review) -> pd.DataFrame:
     return pd.DataFrame({"spec": review.spec.name, "sentence_id": list(review.notes),
                          "why_no_gap": list(review.notes.values())}, columns=list(tr.NOTE_COLUMNS))
-
-
-def _article(kind: str | None) -> str:
-    return "" if not kind else (f"an {kind}" if kind[0] in "aeiou" else f"a {kind}")
 
 
 # --------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 
 from .. import transfer as tr
 from .. import work
@@ -33,8 +33,11 @@ from . import _common as c
 
 SAVE_PREFIX = "system_trace_widget"
 SIGN_LABELS = {"+": "+  more of From means more of To", "-": "−  more of From means less of To"}
-_BOX_W, _BOX_H = 2.3, 0.9          # node box size in data units
-_COL_W, _ROW_H = 3.3, 1.35         # distance between columns and rows
+_BOX_W, _BOX_H = 2.2, 1.0          # node box size in data units (the height grows with the text)
+_COL_W, _ROW_H = 3.5, 1.45         # distance between columns and rows
+_MAX_W_IN, _MAX_H_IN = 7.5, 8.5    # fits the book's text column (about 740 px) without shrinking
+_NODE_PT = 8.5                     # node text at full size: about 11 px on screen
+_PNG_DPI = 144                     # sharp on high-density screens; shown at 96 px per inch
 
 
 # --------------------------------------------------------------------------------------------
@@ -75,51 +78,108 @@ def layers(edges: Any, change: str) -> dict[str, int]:
     return dist
 
 
-def _order(dist: dict[str, int], triples) -> dict[str, tuple[float, float]]:
-    """x, y of every node: columns by layer; rows ordered by the mean row of their sources."""
+def _order(dist: dict[str, int], triples, row_h: float = _ROW_H,
+           col_w: float = _COL_W) -> dict[str, tuple[float, float]]:
+    """x, y of every node: one column per layer; the rows in each column ordered to keep lines from
+    crossing (barycentre sweeps, forwards and backwards, keeping the order with fewest crossings)."""
     columns: dict[int, list[str]] = {}
-    for node, col in dist.items():
+    for node, col in sorted(dist.items(), key=lambda item: (item[1], item[0])):
         columns.setdefault(col, []).append(node)
-    pos: dict[str, tuple[float, float]] = {}
-    for col in sorted(columns):
-        nodes = columns[col]
+    links = [(a, b) for a, b, _ in triples if a in dist and b in dist and dist[b] == dist[a] + 1]
 
-        def weight(node: str) -> tuple[float, str]:
-            ys = [pos[a][1] for a, b, _ in triples if b == node and a in pos]
-            return (-(sum(ys) / len(ys)) if ys else 0.0, node)
+    def ys(order: dict[int, list[str]]) -> dict[str, float]:
+        return {node: (len(nodes) - 1) / 2 - row for nodes in order.values() for row, node in enumerate(nodes)}
 
-        nodes.sort(key=weight)
-        for row, node in enumerate(nodes):
-            pos[node] = (col * _COL_W, ((len(nodes) - 1) / 2 - row) * _ROW_H)
-    return pos
+    def crossings(order: dict[int, list[str]]) -> int:
+        y = ys(order)
+        return sum(1 for i, (a, b) in enumerate(links) for c, d in links[i + 1:]
+                   if dist[a] == dist[c] and (y[a] - y[c]) * (y[b] - y[d]) < 0)
+
+    def sweep(order: dict[int, list[str]], forward: bool) -> dict[int, list[str]]:
+        order = {col: list(nodes) for col, nodes in order.items()}
+        cols = sorted(order)[1:] if forward else sorted(order, reverse=True)[1:]
+        for col in cols:
+            y = ys(order)
+            near = [(a, b) for a, b in links if (dist[b] == col if forward else dist[a] == col)]
+
+            def centre(node: str) -> float:
+                found = [y[a] for a, b in near if b == node] if forward else [y[b] for a, b in near if a == node]
+                return sum(found) / len(found) if found else y[node]
+
+            order[col].sort(key=lambda node: (-centre(node), node))
+        return order
+
+    best = {col: list(nodes) for col, nodes in columns.items()}
+    best = sweep(best, forward=True)
+    current, fewest = best, crossings(best)
+    for _ in range(4):
+        for forward in (False, True):
+            current = sweep(current, forward)
+            count = crossings(current)
+            if count < fewest:
+                best, fewest = current, count
+    def swaps(col: int) -> list[tuple[int, int]]:
+        return [(col, i) for i in range(len(best.get(col, [])) - 1)]
+
+    improved = len(links) <= 40                 # small graphs: swap neighbours, in one column or in two
+    while improved and fewest:                  # side by side, while that removes crossings
+        improved = False
+        moves = [(m,) for col in sorted(best) for m in swaps(col)]
+        moves += [(m, n) for col in sorted(best) for m in swaps(col) for n in swaps(col + 1)]
+        for move in moves:
+            trial = {c: list(n) for c, n in best.items()}
+            for col, i in move:
+                trial[col][i], trial[col][i + 1] = trial[col][i + 1], trial[col][i]
+            count = crossings(trial)
+            if count < fewest:
+                best, fewest, improved = trial, count, True
+                break
+    y = ys(best)
+    return {node: (dist[node] * col_w, y[node] * row_h) for node in dist}
 
 
-def _edge_point(centre: tuple[float, float], toward: tuple[float, float]) -> tuple[float, float]:
+def _edge_point(centre: tuple[float, float], toward: tuple[float, float], box_w: float = _BOX_W,
+                box_h: float = _BOX_H) -> tuple[float, float]:
     """Where the line from a box's centre towards ``toward`` leaves the box."""
     dx, dy = toward[0] - centre[0], toward[1] - centre[1]
     if dx == 0 and dy == 0:
         return centre
-    tx = (_BOX_W / 2) / abs(dx) if dx else float("inf")
-    ty = (_BOX_H / 2) / abs(dy) if dy else float("inf")
+    tx = (box_w / 2) / abs(dx) if dx else float("inf")
+    ty = (box_h / 2) / abs(dy) if dy else float("inf")
     t = min(tx, ty)
     return centre[0] + t * dx, centre[1] + t * dy
 
 
-def _free_spot(p1, ctrl, p2, placed, gap: float = 0.42) -> tuple[float, float]:
-    """A point on the curved edge for its sign label, away from labels already placed."""
-    def at(t: float) -> tuple[float, float]:
-        u = 1 - t
-        return (u * u * p1[0] + 2 * u * t * ctrl[0] + t * t * p2[0], u * u * p1[1] + 2 * u * t * ctrl[1] + t * t * p2[1])
-
-    for t in (0.5, 0.32, 0.68, 0.22, 0.78):
-        spot = at(t)
-        if all(abs(spot[0] - x) > gap or abs(spot[1] - y) > gap * 0.6 for x, y in placed):
-            return spot
-    return at(0.5)
+def _bezier(p1, ctrl, p2, t: float) -> tuple[float, float]:
+    u = 1 - t
+    return (u * u * p1[0] + 2 * u * t * ctrl[0] + t * t * p2[0], u * u * p1[1] + 2 * u * t * ctrl[1] + t * t * p2[1])
 
 
-def _node_text(node: str, model: tr.SystemModel | None) -> str:
-    text = "\n".join(textwrap.wrap(node, 17)) or node
+def _free_spot(p1, ctrl, p2, placed, others=(), boxes=(), gap: float = 0.42,
+               clear: float = 0.3) -> tuple[float, float]:
+    """A point on the curved edge for its sign label: away from labels already placed, from the
+    node boxes (``boxes``: x, y, half width, half height) and from the other edges (``others``:
+    points along them), so a label never hides a name or sits where two lines cross."""
+    def free_of_labels(spot):
+        return all(abs(spot[0] - x) > gap or abs(spot[1] - y) > gap * 0.6 for x, y in placed)
+
+    def free_of_boxes(spot):
+        return all(abs(spot[0] - x) > w + 0.2 or abs(spot[1] - y) > h + 0.15 for x, y, w, h in boxes)
+
+    def free_of_lines(spot):
+        return all(abs(spot[0] - x) > clear or abs(spot[1] - y) > clear for x, y in others)
+
+    candidates = [_bezier(p1, ctrl, p2, t) for t in (0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8, 0.13)]
+    for test in (lambda sp: free_of_labels(sp) and free_of_boxes(sp) and free_of_lines(sp),
+                 lambda sp: free_of_labels(sp) and free_of_boxes(sp), free_of_labels):
+        for spot in candidates:
+            if test(spot):
+                return spot
+    return candidates[0]
+
+
+def _node_text(node: str, model: tr.SystemModel | None, width: int = 16) -> str:
+    text = "\n".join(textwrap.wrap(node, width)) or node
     if model is not None and node in model.nodes.index:
         kind = model.kind(node)
         if kind == "metric":
@@ -129,25 +189,51 @@ def _node_text(node: str, model: tr.SystemModel | None) -> str:
     return text
 
 
+def _geometry(dist: dict[str, int], texts: dict[str, str]) -> tuple[float, float, float, float, float]:
+    """(inches per data unit, node font size, box height, row height, column width) for a layout:
+    as large as the book's text column allows, with boxes tall enough for their text. Long chains
+    get narrower gaps between columns, so their text can stay at full size."""
+    n_cols = max(dist.values()) + 1
+    col_w = _COL_W if n_cols <= 4 else _COL_W - 0.5
+    per_col: dict[int, int] = {}
+    for col in dist.values():
+        per_col[col] = per_col.get(col, 0) + 1
+    lines = max((t.count("\n") + 1 for t in texts.values()), default=1)
+    width = (n_cols - 1) * col_w + _BOX_W * 1.4
+    scale = min(0.62, _MAX_W_IN / width)
+    font = max(6.0, _NODE_PT * min(1.0, scale / 0.49))
+    box_h = max(_BOX_H, (lines * font * 1.3 / 72 + 0.12) / scale)
+    row_h = box_h + (_ROW_H - _BOX_H)
+    height = (max(per_col.values()) - 1) * row_h + box_h + 2.2 * row_h
+    if height * scale > _MAX_H_IN:
+        scale = _MAX_H_IN / height
+        font = max(6.0, _NODE_PT * min(1.0, scale / 0.49))
+    return scale, font, box_h, row_h, col_w
+
+
 def draw_trace(edges: Any, change: str, model: tr.SystemModel | None = None, title: str | None = None,
                marks: dict[tuple[str, str], bool | None] | None = None) -> Figure:
     """Draw edges in layers from ``change``: a list of (from, to, sign) or a table such as
-    :func:`pmkit.transfer.downstream` returns. ``marks`` puts ✓ or ✗ on edges (after a check)."""
+    :func:`pmkit.transfer.downstream` returns. ``marks`` puts ✓ or ✗ on edges (after a check).
+    The figure is sized to be shown at 96 pixels per inch (see :func:`figure_html`) in the book's
+    text column, so its text stays readable without a kernel."""
     triples = _as_triples(edges)
     dist = layers(triples, change)
-    pos = _order(dist, triples)
+    texts = {node: _node_text(node, model, 13 if node == change else 16) for node in dist}   # bold is wider
+    scale, font, box_h, row_h, col_w = _geometry(dist, texts)
+    pos = _order(dist, triples, row_h, col_w)
     n_cols = max(dist.values()) + 1
     xs = [x for x, _ in pos.values()]
     ys = [y for _, y in pos.values()]
-    x_lo, x_hi = min(xs) - _BOX_W * 0.6, (max(xs) + _BOX_W * 0.75) if triples else _COL_W * 2.2
-    y_lo, y_hi = min(ys) - _ROW_H * 0.8, max(ys) + _ROW_H * 1.05
-    scale = min(0.72, 14.5 / (x_hi - x_lo), 10.0 / (y_hi - y_lo))   # inches per data unit, the same both ways
-    if (x_hi - x_lo) * scale < 7.0:                                    # room for the legend
-        x_hi = x_lo + 7.0 / scale
-    fig = Figure(figsize=((x_hi - x_lo) * scale, (y_hi - y_lo) * scale + 0.9), layout="constrained")
+    x_lo, x_hi = min(xs) - _BOX_W * 0.6, (max(xs) + _BOX_W * 0.8) if triples else col_w * 2.2
+    y_lo, y_hi = min(ys) - box_h / 2 - 0.35, max(ys) + box_h / 2 + row_h * 0.75
+    if (x_hi - x_lo) * scale < 6.0:                                    # room for the legend
+        x_hi = x_lo + 6.0 / scale
+    legend_in = 0.75 if marks else 0.55
+    fig = Figure(figsize=((x_hi - x_lo) * scale, (y_hi - y_lo) * scale + 0.45 + legend_in), layout="constrained")
     ax = fig.subplots()
     ax.set_axis_off()
-    ax.set_title(title or f"Your trace from {change}", fontsize=11)
+    ax.set_title(title or f"Your trace from {change}", fontsize=font + 2.5)
     linked = _reach(triples, change)
     connected = max(dist[n] for n in linked)
     for col in range(n_cols):
@@ -158,20 +244,20 @@ def draw_trace(edges: Any, change: str, model: tr.SystemModel | None = None, tit
         else:
             head = f"step {col}"
         top = max(y for node, (x, y) in pos.items() if dist[node] == col) if any(dist[n] == col for n in pos) else 0
-        ax.text(col * _COL_W, top + _ROW_H * 0.72, head, ha="center", va="bottom", fontsize=8.5,
+        ax.text(col * col_w, top + box_h / 2 + 0.12, head, ha="center", va="bottom", fontsize=font,
                 color="#333333", style="italic")
     for node, (x, y) in pos.items():
         kind = model.kind(node) if model is not None and node in model.nodes.index else "effect"
         face = {"change": "#cfe8f7", "metric": "#fbf3c4"}.get(kind, "#ffffff")
         style = "square,pad=0.02" if kind == "metric" else "round,pad=0.02,rounding_size=0.18"
-        box = FancyBboxPatch((x - _BOX_W / 2, y - _BOX_H / 2), _BOX_W, _BOX_H, boxstyle=style,
+        box = FancyBboxPatch((x - _BOX_W / 2, y - box_h / 2), _BOX_W, box_h, boxstyle=style,
                              facecolor=face, edgecolor=c.BLACK if kind != "effect" else c.GREY,
                              linewidth=1.6 if kind == "change" else 1.0, zorder=2)
         ax.add_patch(box)
-        ax.text(x, y, _node_text(node, model), ha="center", va="center", fontsize=7.6, zorder=3,
+        ax.text(x, y, texts[node], ha="center", va="center", fontsize=font, zorder=3, linespacing=1.15,
                 fontweight="bold" if node == change else "normal")
     pairs = {(a, b) for a, b, _ in triples}
-    placed: list[tuple[float, float]] = []
+    drawn = []                                   # (a, b, sign, p1, ctrl, p2, colour)
     for a, b, sign in triples:
         if a not in pos or b not in pos or a == b:
             continue
@@ -180,11 +266,11 @@ def draw_trace(edges: Any, change: str, model: tr.SystemModel | None = None, tit
             p1, p2 = (start[0] + _BOX_W / 2, start[1]), (end[0] + _BOX_W / 2, end[1])
             rad = 0.5 if p2[1] > p1[1] else -0.5
         elif dist[b] < dist[a]:                 # backwards: over the top
-            p1, p2 = (start[0], start[1] + _BOX_H / 2), (end[0], end[1] + _BOX_H / 2)
+            p1, p2 = (start[0], start[1] + box_h / 2), (end[0], end[1] + box_h / 2)
             rad = 0.35
         else:
             rad = 0.18 if (b, a) in pairs else 0.0
-            p1, p2 = _edge_point(start, end), _edge_point(end, start)
+            p1, p2 = _edge_point(start, end, _BOX_W, box_h), _edge_point(end, start, _BOX_W, box_h)
         colour = c.BLUE if sign == "+" else c.VERMILLION if sign == "-" else c.GREY
         line = "solid" if sign == "+" else "dashed" if sign == "-" else "dotted"
         arrow = FancyArrowPatch(p1, p2, arrowstyle="-|>", mutation_scale=13, color=colour, linewidth=1.5,
@@ -192,7 +278,13 @@ def draw_trace(edges: Any, change: str, model: tr.SystemModel | None = None, tit
         ax.add_patch(arrow)
         mid = ((p1[0] + p2[0]) / 2, (p1[1] + p2[1]) / 2)
         ctrl = (mid[0] + rad * (p2[1] - p1[1]), mid[1] - rad * (p2[0] - p1[0]))
-        label_at = _free_spot(p1, ctrl, p2, placed)
+        drawn.append((a, b, sign, p1, ctrl, p2, colour))
+    samples = {(a, b): [_bezier(p1, ctrl, p2, i / 24) for i in range(1, 24)] for a, b, _, p1, ctrl, p2, _ in drawn}
+    boxes = [(x, y, _BOX_W / 2, box_h / 2) for x, y in pos.values()]
+    placed: list[tuple[float, float]] = []
+    for a, b, sign, p1, ctrl, p2, colour in drawn:
+        others = [pt for key, pts in samples.items() if key != (a, b) for pt in pts]
+        label_at = _free_spot(p1, ctrl, p2, placed, others, boxes)
         placed.append(label_at)
         text = {"+": "+", "-": "−"}.get(sign or "", "?")
         mark = (marks or {}).get((a, b))
@@ -200,19 +292,23 @@ def draw_trace(edges: Any, change: str, model: tr.SystemModel | None = None, tit
             text += " ✓"
         elif mark is False:
             text += " ✗"
-        ax.text(*label_at, text, ha="center", va="center", fontsize=9, fontweight="bold", color=colour, zorder=4,
-                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": colour, "linewidth": 0.8})
+        ax.text(*label_at, text, ha="center", va="center", fontsize=font + 1.5, fontweight="bold", color=colour,
+                zorder=4, bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": colour,
+                                "linewidth": 0.8})
     if not triples:
-        ax.text(_COL_W * 0.9, 0, "Add your first edge:\nwhat does this change\nmove directly?", ha="left",
-                va="center", fontsize=9, color="#333333")
+        ax.text(col_w * 0.9, 0, "Add your first edge:\nwhat does this change\nmove directly?", ha="left",
+                va="center", fontsize=font + 0.5, color="#333333")
     ax.set_xlim(x_lo, x_hi)
     ax.set_ylim(y_lo, y_hi)
-    handles = [Line2D([], [], color=c.BLUE, linestyle="solid", linewidth=1.8, label="+ : more of one, more of the next"),
+    handles = [Line2D([], [], color=c.BLUE, linestyle="solid", linewidth=1.8,
+                      label="+ : more of one, more of the next"),
                Line2D([], [], color=c.VERMILLION, linestyle="dashed", linewidth=1.8,
-                      label="− : more of one, less of the next")]
+                      label="− : more of one, less of the next"),
+               Patch(facecolor="#cfe8f7", edgecolor=c.BLACK, label="rounded, bold edge: the change"),
+               Patch(facecolor="#fbf3c4", edgecolor=c.BLACK, label="square: one of the quarter's metrics")]
     if marks:
         handles.append(Line2D([], [], color="white", label="✓ in the Rotawise model · ✗ not (or wrong sign)"))
-    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=8, frameon=False)
+    fig.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=font, frameon=False)
     return fig
 
 
@@ -244,11 +340,12 @@ def describe(edges: Any, change: str) -> str:
 def figure_html(fig: Figure, alt: str, css_class: str = "pmkit-systems-image") -> str:
     """A figure as an <img> with alt text (a PNG inside the HTML, so saved widget state keeps it)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=96)
+    fig.savefig(buffer, format="png", dpi=_PNG_DPI)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    width = round(fig.get_size_inches()[0] * 96)       # drawn for 96 px per inch; the extra pixels keep it sharp
     return (f'<figure class="{c.esc(css_class)}" style="margin:0.3em 0">'
-            f'<img src="data:image/png;base64,{data}" alt="{c.esc(alt)}" style="max-width:100%;height:auto">'
-            "</figure>")
+            f'<img src="data:image/png;base64,{data}" alt="{c.esc(alt)}" width="{width}" '
+            'style="max-width:100%;height:auto"></figure>')
 
 
 def trace_picture(edges: Any, change: str, model: tr.SystemModel | None = None, title: str | None = None):
@@ -300,6 +397,9 @@ class SystemsModel:
                  example: bool = False):
         self.model = model if model is not None else tr.load_system_model()
         self.change = self.model._require(change)
+        if not self.model.successors(self.change):
+            raise ValueError(f"Nothing in the Rotawise model follows from '{self.change}', so there is nothing to "
+                             f"trace from it. Start from a change: {', '.join(self.model.changes)}.")
         self.edges: list[tuple[str, str, str]] = []
         self.history: list[tuple[str, tuple[str, str, str] | None]] = []
         self.checked: dict[tuple[str, str], bool | None] | None = None
@@ -363,9 +463,10 @@ class SystemsModel:
     def check(self, reveal: bool = False) -> Feedback:
         result = tr.check_trace(self.edges, self.change, reveal=reveal, model=self.model)
         marks: dict[tuple[str, str], bool | None] = {}
+        downstream_of_change = tr._distances(self.model, self.change)
         for a, b, s in self.edges:
             edge = self.model.edge(a, b)
-            marks[(a, b)] = edge is not None and edge["effect"] == s
+            marks[(a, b)] = edge is not None and edge["effect"] == s and a in downstream_of_change
         self.checked = marks
         return result
 
@@ -416,10 +517,14 @@ class SystemsModel:
         self.edges.clear()
         skipped = []
         for entry in data.get("edges", []):
+            if not isinstance(entry, (list, tuple)) or len(entry) != 3:
+                skipped.append(f"skipped a saved entry ({tr._short(repr(entry), 40)}): it is not an edge of the "
+                               "form [from, to, sign].")
+                continue
             try:
                 self.add_edge(*entry)
-            except (TypeError, ValueError) as err:
-                skipped.append(f"skipped a saved edge ({entry!r}): {err}")
+            except ValueError as err:
+                skipped.append(f"skipped a saved edge ({tr._short(repr(entry), 60)}): {err}")
         self.history.clear()
         self.checked = None
         return skipped
