@@ -1,25 +1,20 @@
 """The book: it builds with no warnings, its links work, and it works with no network.
 
-One module-scoped fixture builds the book once (``tools/build_book.py``, which runs
-``jupyter-book build . -W -n --keep-going`` and executes every notebook) into a temporary folder;
-every test here reads that build. The pages are those listed in ``book/_toc.yml``. The browser
-tests serve the HTML on 127.0.0.1 and open every page in headless Chromium: every request must
-stay on 127.0.0.1, every widget saved in a module's page (the RICE calculator and the rest) must
-be drawn from the saved widget state, and each widget must carry the "Preview" note.
+The session fixture ``book`` (tests/conftest.py) builds the book once (``tools/build_book.py``,
+which runs ``jupyter-book build . -W -n --keep-going`` and executes every notebook) into a
+temporary folder; every test here, and tests/test_site.py, reads that build. The pages are those
+listed in ``book/_toc.yml``. The browser tests serve the HTML on 127.0.0.1 and open pages in
+headless Chromium: every request must stay on 127.0.0.1, every widget saved in a module's page
+(the RICE calculator and the rest) must be drawn from the saved widget state, and each widget
+must carry the "Preview" note. tests/test_site.py walks every page of the site.
 """
 
 from __future__ import annotations
 
 import functools
 import html
-import http.server
 import importlib.util
-import os
 import re
-import subprocess
-import sys
-import threading
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
@@ -29,8 +24,6 @@ import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUILD_SCRIPT = REPO_ROOT / "tools" / "build_book.py"
-NPM_INSTALLED = REPO_ROOT / "book" / "widgets" / "node_modules" / "@jupyter-widgets" / "html-manager"
-
 
 
 def _toc_files(node) -> list[str]:
@@ -62,6 +55,9 @@ MODULE_PAGES = [p for p in TOC_PAGES if re.match(r"notebooks/\d\d_", p)]
 EXERCISE_PAGES = [p for p in TOC_PAGES if p.startswith("exercises/solutions/")]
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+# Hosts that serve JavaScript, styles or fonts to other sites. A page must never FETCH anything
+# from them (nor from any other host). The one kind of plain link to such a host that is allowed
+# is a launch button (mybinder.org), which the reader follows on purpose to run a notebook live.
 CDN_HOSTS = re.compile(
     r"cdn\.jsdelivr\.net|unpkg\.com|cdnjs\.cloudflare\.com|fonts\.googleapis\.com"
     r"|fonts\.gstatic\.com|ajax\.googleapis\.com|code\.jquery\.com|cdn\.plot\.ly"
@@ -82,44 +78,38 @@ def _load_build_script():
 build_book = _load_build_script()
 
 
-@dataclass
-class Build:
-    returncode: int
-    log: str
-    html: Path
-
-
-@pytest.fixture(scope="module")
-def book(tmp_path_factory) -> Build:
-    """Build the book once for this module, into a temporary folder."""
-    out = tmp_path_factory.mktemp("book")
-    env = dict(os.environ)
-    env["PMKIT_WORK_DIR"] = str(out / "my-work")  # the notebooks save nothing into the repo
-    cmd = [sys.executable, str(BUILD_SCRIPT), "--output", str(out)]
-    if NPM_INSTALLED.is_dir():
-        cmd.append("--skip-npm")  # .ci/run installed the npm packages; stay offline
-    proc = subprocess.run(
-        cmd,
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        timeout=1800,
-    )
-    return Build(proc.returncode, proc.stdout, out / "_build" / "html")
-
-
 def _tail(text: str, lines: int = 80) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
-def _require_pages(book: Build) -> None:
+def _require_pages(book) -> None:
     missing = [page for page in TOC_PAGES if not (book.html / page).is_file()]
     if missing:
         pytest.fail(f"pages not built: {missing}\n--- end of build log ---\n{_tail(book.log)}")
+
+
+# --------------------------------------------------------------------------------------------
+# The launch buttons' addresses, replaced for one build (no build needed)
+
+
+def test_launch_addresses_can_be_set_for_one_build_without_editing_the_config(tmp_path):
+    config_yml = REPO_ROOT / "book" / "_config.yml"
+    before = config_yml.read_text("utf-8")
+    assert build_book.book_config(None, None, tmp_path) == "book/_config.yml"
+    path = build_book.book_config("https://github.com/acme/pm-course/", "https://hub.acme.test", tmp_path)
+    copy = yaml.safe_load(Path(path).read_text("utf-8"))
+    original = yaml.safe_load(before)
+    assert copy["repository"]["url"] == "https://github.com/acme/pm-course"
+    assert copy["launch_buttons"]["jupyterhub_url"] == "https://hub.acme.test"
+    assert copy["launch_buttons"]["binderhub_url"] == original["launch_buttons"]["binderhub_url"]
+    for name, folder in copy["sphinx"]["local_extensions"].items():
+        assert Path(folder).is_absolute() and (Path(folder) / f"{name}.py").is_file()
+    assert {k: v for k, v in copy.items() if k not in ("repository", "launch_buttons", "sphinx")} == {
+        k: v for k, v in original.items() if k not in ("repository", "launch_buttons", "sphinx")
+    }
+    assert config_yml.read_text("utf-8") == before, "book/_config.yml itself must not change"
+    with pytest.raises(build_book.BuildError, match="full web address"):
+        build_book.book_config("github.com/acme/pm-course", None, tmp_path)
 
 
 # --------------------------------------------------------------------------------------------
@@ -179,6 +169,7 @@ class _PageParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.links: list[tuple[str, str, str]] = []  # (tag, attribute, url)
+        self.launch_links: list[str] = []  # <a href> inside the theme's launch-buttons menu
         self.ids: set[str] = set()
         self.classes: list[tuple[str, set[str]]] = []
         self.scripts: list[tuple[dict, str]] = []  # (attributes, body) of inline scripts
@@ -202,6 +193,10 @@ class _PageParser(HTMLParser):
         for name in ("href", "src"):
             if attrs.get(name):
                 self.links.append((tag, name, attrs[name]))
+        if tag == "a" and attrs.get("href") and any(
+            "dropdown-launch-buttons" in c for _, c in self._stack[:-1]
+        ):
+            self.launch_links.append(attrs["href"])
         if tag == "script" and not attrs.get("src"):
             self._script, self._body = attrs, []
 
@@ -270,9 +265,13 @@ def test_no_page_loads_anything_from_another_host(book):
             for url in re.findall(r"(?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}[^\s\"'`)]*", body):
                 if urlparse(url if "://" in url else "http:" + url).hostname not in LOCAL_HOSTS:
                     problems.append(f"{rel}: inline script names a remote address: {url}")
-        for tag, attr, url in _parse(page).links:
-            if CDN_HOSTS.search(url):
-                problems.append(f"{rel}: <{tag} {attr}={url!r}> points at a CDN")
+        parsed = _parse(page)
+        for tag, attr, url in parsed.links:
+            if not CDN_HOSTS.search(url):
+                continue
+            if tag == "a" and attr == "href" and url in parsed.launch_links:
+                continue  # a launch button: a link the reader follows, not a file the page loads
+            problems.append(f"{rel}: <{tag} {attr}={url!r}> points at a CDN")
     for css in sorted(book.html.rglob("*.css")):
         for url in re.findall(r"url\(\s*[\"']?((?:https?:)?//[^)\"']+)", css.read_text("utf-8", "replace")):
             problems.append(f"{css.relative_to(book.html)}: stylesheet loads {url}")
@@ -281,39 +280,6 @@ def test_no_page_loads_anything_from_another_host(book):
 
 # --------------------------------------------------------------------------------------------
 # The static book in a real browser
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    missing: list[str]
-
-    def do_GET(self):
-        if self.path == "/favicon.ico":  # Chromium asks for it; the book has none
-            self.send_response(204)
-            self.end_headers()
-            return
-        super().do_GET()
-
-    def log_message(self, fmt, *args):  # keep pytest's output clean; remember 404s
-        if len(args) >= 2 and str(args[1]).startswith(("4", "5")):
-            self.missing.append(f"{args[1]} {args[0]}")
-
-
-@pytest.fixture(scope="module")
-def book_server(book):
-    """Serve the built HTML on a free 127.0.0.1 port, in a thread."""
-    _require_pages(book)
-    missing: list[str] = []
-    handler = type("Handler", (_QuietHandler,), {"missing": missing})
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(book.html))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", missing
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _open(browser, url: str):

@@ -2,6 +2,7 @@
 """Build the course book (Jupyter Book 1) so that it works with no network.
 
     python tools/build_book.py [--skip-npm] [--strict] [--output DIR] [--all] [--toc FILE]
+                               [--pdf] [--repository-url URL] [--jupyterhub-url URL]
 
 Steps:
 
@@ -18,6 +19,19 @@ Steps:
 Jupyter Book's own configuration check) or when a built page loads a script, stylesheet or font
 from another host.
 
+``--pdf`` makes the print version instead of the website: it builds the whole book as one HTML
+page (Sphinx's ``singlehtml`` builder, into ``_build/singlehtml/``), opens that page in Debian's
+Chromium through Playwright (``/usr/bin/chromium``, or ``$PMKIT_CHROMIUM``; nothing is
+downloaded), waits until every widget is drawn from its saved state, opens every drop-down
+solution, and prints it to ``_build/pdf/engineer-to-pm.pdf`` (A4, tagged, with bookmarks). No
+request may leave 127.0.0.1 while it prints. It reuses the notebooks' saved outputs when the
+website was built just before into the same ``--output``.
+
+The launch buttons (Binder and JupyterHub) are built from ``repository.url`` and
+``launch_buttons`` in ``book/_config.yml``. ``--repository-url`` and ``--jupyterhub-url`` (or the
+environment variables ``PMKIT_REPOSITORY_URL`` and ``PMKIT_JUPYTERHUB_URL``) replace those values
+for one build, without editing the file; the deploy workflow passes the repository it runs in.
+
 The exit status is non-zero when the build fails. The whole log is kept in
 ``_build/html/reports/build.log``; for each notebook that failed to run, myst-nb writes the
 traceback to ``_build/html/reports/<page>.err.log``. After a failed build the next one starts from
@@ -27,15 +41,21 @@ scratch, so that a page that failed is executed again rather than taken as up to
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
+import http.server
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+from urllib.parse import urlparse
+
+import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BOOK_DIR = REPO_ROOT / "book"
@@ -161,18 +181,26 @@ def keep_reports(log: str, html_dir: Path) -> Path:
     return reports
 
 
-def build(output: Path, rebuild_all: bool, toc: str = "book/_toc.yml") -> tuple[int, str]:
+def build(
+    output: Path,
+    rebuild_all: bool,
+    toc: str = "book/_toc.yml",
+    config: str = "book/_config.yml",
+    builder: str = "html",
+) -> tuple[int, str]:
     """Run jupyter-book from the repository root; echo its output and return (status, log)."""
     cmd = [
         jupyter_book_command(),
         "build",
         ".",
         "--config",
-        "book/_config.yml",
+        config,
         "--toc",
         toc,
         "--path-output",
         str(output),
+        "--builder",
+        builder,
         "-W",
         "-n",
         "--keep-going",
@@ -237,6 +265,188 @@ def remote_assets(html_dir: Path) -> list[str]:
     return found
 
 
+# --------------------------------------------------------------------------------------------
+# Launch buttons: the repository and the JupyterHub they point at
+
+
+def _check_url(url: str, what: str) -> str:
+    parts = urlparse(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise BuildError(f"{what} must be a full web address such as https://github.com/OWNER/NAME, not {url!r}")
+    return url.rstrip("/")
+
+
+def book_config(repository_url: str | None, jupyterhub_url: str | None, folder: Path) -> str:
+    """The configuration file to build with: book/_config.yml itself, or a copy of it (written into
+    ``folder``) with the repository or JupyterHub address replaced for this build only."""
+    if not repository_url and not jupyterhub_url:
+        return "book/_config.yml"
+    config = yaml.safe_load((BOOK_DIR / "_config.yml").read_text(encoding="utf-8"))
+    if repository_url:
+        config.setdefault("repository", {})["url"] = _check_url(repository_url, "--repository-url")
+    if jupyterhub_url:
+        config.setdefault("launch_buttons", {})["jupyterhub_url"] = _check_url(jupyterhub_url, "--jupyterhub-url")
+    # Jupyter Book finds local extensions relative to the configuration file: point the copy's
+    # at book/ itself.
+    extensions = (config.get("sphinx") or {}).get("local_extensions") or {}
+    for name, where in extensions.items():
+        extensions[name] = str((BOOK_DIR / where).resolve())
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "_config.yml"
+    # Every other path in the configuration is relative to the book's source (the repository
+    # root), not to the configuration file, so the copy works from anywhere.
+    path.write_text(
+        "# Written by tools/build_book.py from book/_config.yml; do not edit.\n"
+        + yaml.safe_dump(config, sort_keys=False, allow_unicode=True),
+        encoding="utf-8",
+    )
+    print(f"Launch buttons: repository {config['repository']['url']}, "
+          f"JupyterHub {config['launch_buttons'].get('jupyterhub_url')}")
+    return str(path)
+
+
+# --------------------------------------------------------------------------------------------
+# The print version: the single-page book printed to PDF by Chromium
+
+CHROMIUM = Path(os.environ.get("PMKIT_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PDF_NAME = "engineer-to-pm.pdf"
+# The theme asks every page for the search index; the single-page book has none (and paper has
+# no search box), so that one missing file is expected.
+NOT_NEEDED_FOR_PRINT = ("/searchindex.js",)
+WIDGETS_DRAWN = """() => {
+    const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length;
+    const all = [...document.querySelectorAll('.jupyter-widgets-disconnected')];
+    const drawn = all.filter(e => !e.parentElement.closest('.jupyter-widgets-disconnected')).length;
+    return {views, drawn};
+}"""
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, fmt, *args):  # keep the build log readable
+        pass
+
+
+def single_page(site: Path, toc: str) -> str:
+    """The single-page book, at the top of ``site``, and its name.
+
+    Sphinx's singlehtml builder writes the whole book into the root document's file
+    (book/intro.html) but writes every link in it (_static/..., _images/...) as if that file sat
+    at the top of the site, as index.html does in most books. A copy at the top makes the links
+    work.
+    """
+    root = yaml.safe_load((REPO_ROOT / toc).read_text(encoding="utf-8"))["root"]
+    page = site / f"{root}.html"
+    if not page.is_file():
+        raise BuildError(f"the single-page book {page} was not written")
+    name = "engineer-to-pm.html"
+    shutil.copy2(page, site / name)
+    return name
+
+
+def print_pdf(site: Path, pdf: Path, page_path: str = "index.html", timeout_s: float = 180) -> int:
+    """Print site/page_path (by default the single-page book) to pdf with Chromium; returns the
+    number of pages in the PDF.
+
+    The page is served on 127.0.0.1 (RequireJS and the widget fonts need http), and every request
+    to another host is refused and reported: the print version must not depend on the network.
+    """
+    if not (site / page_path).is_file():
+        raise BuildError(f"nothing to print: {site / page_path} is missing")
+    if not CHROMIUM.exists():
+        raise BuildError(f"{CHROMIUM} is missing: install Debian's chromium package (or set PMKIT_CHROMIUM)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as err:
+        raise BuildError("Playwright is not installed; run: pip install -r requirements.txt") from err
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    refused: list[str] = []
+    failed: list[str] = []
+    errors: list[str] = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                context = browser.new_context(viewport={"width": 1200, "height": 1600})
+
+                def route(r):
+                    host = urlparse(r.request.url).hostname
+                    if r.request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost"):
+                        r.continue_()
+                    else:
+                        refused.append(r.request.url)
+                        r.abort()
+
+                context.route("**/*", route)
+                page = context.new_page()
+                page.on("pageerror", lambda e: errors.append(str(e)))
+                page.on(
+                    "response",
+                    lambda r: failed.append(f"{r.status} {r.url}")
+                    if r.status >= 400 and not urlparse(r.url).path.endswith(NOT_NEEDED_FOR_PRINT)
+                    else None,
+                )
+                url = f"http://127.0.0.1:{server.server_address[1]}/{page_path}"
+                print(f"Printing {url} to {pdf}", flush=True)
+                page.goto(url, wait_until="load", timeout=timeout_s * 1000)
+                try:
+                    page.wait_for_function(
+                        f"() => {{ const c = ({WIDGETS_DRAWN})(); return c.drawn >= c.views; }}",
+                        timeout=timeout_s * 1000,
+                    )
+                except Exception as err:  # noqa: BLE001 - say what is missing
+                    counts = page.evaluate(WIDGETS_DRAWN)
+                    raise BuildError(
+                        f"the widgets were not all drawn within {timeout_s:.0f} s ({counts}); "
+                        f"refused requests: {refused}; page errors: {errors}"
+                    ) from err
+                page.wait_for_load_state("networkidle")
+                page.evaluate("() => window.pmkitOpenForPrint && window.pmkitOpenForPrint()")
+                page.emulate_media(media="print")
+                pdf.parent.mkdir(parents=True, exist_ok=True)
+                page.pdf(
+                    path=str(pdf),
+                    format="A4",
+                    print_background=True,
+                    prefer_css_page_size=True,
+                    display_header_footer=True,
+                    header_template="<span></span>",
+                    footer_template=(
+                        '<div style="font-size:8px;width:100%;text-align:center;color:#444;">'
+                        'Engineer → PM · page <span class="pageNumber"></span> of '
+                        '<span class="totalPages"></span></div>'
+                    ),
+                    tagged=True,
+                    outline=True,
+                )
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    if refused:
+        raise BuildError("the print version asked for files from other hosts: " + ", ".join(sorted(set(refused))))
+    if failed:
+        raise BuildError("the print version is missing files: " + ", ".join(sorted(set(failed))))
+    data = pdf.read_bytes()
+    if not data.startswith(b"%PDF"):
+        raise BuildError(f"{pdf} is not a PDF file")
+    return len(re.findall(rb"/Type\s*/Page(?!s)", data))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -259,9 +469,25 @@ def main(argv: list[str] | None = None) -> int:
         default="book/_toc.yml",
         help="table of contents to build (default: book/_toc.yml); a smaller one builds one chapter",
     )
+    parser.add_argument(
+        "--pdf",
+        action="store_true",
+        help=f"build the print version: the whole book on one page, printed to _build/pdf/{PDF_NAME}",
+    )
+    parser.add_argument(
+        "--repository-url",
+        default=os.environ.get("PMKIT_REPOSITORY_URL") or None,
+        help="repository the launch buttons point at (default: repository.url in book/_config.yml)",
+    )
+    parser.add_argument(
+        "--jupyterhub-url",
+        default=os.environ.get("PMKIT_JUPYTERHUB_URL") or None,
+        help="JupyterHub the launch buttons point at (default: launch_buttons.jupyterhub_url)",
+    )
     args = parser.parse_args(argv)
     output = args.output.resolve()
-    html_dir = output / "_build" / "html"
+    builder = "singlehtml" if args.pdf else "html"
+    html_dir = output / "_build" / builder
 
     started = time.perf_counter()
     try:
@@ -276,7 +502,11 @@ def main(argv: list[str] | None = None) -> int:
         if rebuild_all and not args.all:
             print("The course package, data or book assets changed: rebuilding every page.")
         stamp.unlink(missing_ok=True)
-        status, log = build(output, rebuild_all, args.toc)
+        config = book_config(args.repository_url, args.jupyterhub_url, output / "_build" / ".config")
+        status, log = build(output, rebuild_all, args.toc, config, builder)
+        pages = None
+        if args.pdf and status == 0:
+            pages = print_pdf(html_dir, output / "_build" / "pdf" / PDF_NAME, single_page(html_dir, args.toc))
     except BuildError as err:
         print(f"build_book: {err}", file=sys.stderr)
         return 2
@@ -301,6 +531,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  - {problem}", file=sys.stderr)
         print(f"The build log is kept in {reports / 'build.log'}", file=sys.stderr)
         return 1
+    if args.pdf:
+        pdf = output / "_build" / "pdf" / PDF_NAME
+        print(f"\nThe print version was built in {seconds:.1f} s: {pdf} ({pages} pages)")
+        return 0
     print(f"\nThe book was built in {seconds:.1f} s. Open {html_dir / 'index.html'}")
     return 0
 

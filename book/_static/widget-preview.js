@@ -6,6 +6,10 @@
  * HTML manager gives such widgets the CSS class "jupyter-widgets-disconnected". This script puts
  * a visible note above each outermost one, so that no reader meets a control that silently does
  * nothing.
+ *
+ * It also gives every slider handle an accessible name. ipywidgets draws a slider's handle as a
+ * <div role="slider"> that nothing labels, so a screen reader announces "slider" and no more;
+ * the handle is linked here to the widget's own visible description (aria-labelledby).
  */
 (function () {
   "use strict";
@@ -44,7 +48,31 @@
     return note;
   }
 
+  var labelCount = 0;
+
+  function nameSliders() {
+    var handles = document.querySelectorAll('.jupyter-widgets [role="slider"]');
+    for (var i = 0; i < handles.length; i++) {
+      var handle = handles[i];
+      if (handle.hasAttribute("aria-label") || handle.hasAttribute("aria-labelledby")) {
+        continue;
+      }
+      var box = handle.closest(".widget-slider, .widget-hslider, .widget-vslider");
+      var label = box ? box.querySelector(".widget-label") : null;
+      if (label && label.textContent.trim()) {
+        if (!label.id) {
+          labelCount += 1;
+          label.id = "pmkit-widget-label-" + labelCount;
+        }
+        handle.setAttribute("aria-labelledby", label.id);
+      } else if (box && box.getAttribute("title")) {
+        handle.setAttribute("aria-label", box.getAttribute("title"));
+      }
+    }
+  }
+
   function markAll() {
+    nameSliders();
     var widgets = document.querySelectorAll("." + DISCONNECTED);
     for (var i = 0; i < widgets.length; i++) {
       var el = widgets[i];

@@ -882,7 +882,9 @@ class ScenarioPlayerModel:
         step = self.run.current
         intro = f'<p class="pmkit-note">{c.esc(sc.summary)}</p>' if len(self.run.path) == 1 else ""
         choices = "".join(f"<li><b>{ch.letter}.</b> {c.esc(ch.text)}</li>" for ch in step.choices)
-        return (f"<h4 style=\"margin:0.3em 0\">{c.esc(sc.title)} · step {len(self.run.path)}</h4>{intro}"
+        # A bold paragraph, not a heading: the widget sits under an h2 in the lesson and an h1 on
+        # the exercises page, and no heading level fits both without skipping one.
+        return (f'<p class="pmkit-scenario-step" style="margin:0.3em 0"><b>{c.esc(sc.title)} · step {len(self.run.path)}</b></p>{intro}'
                 f"<p>{c.esc(step.situation)}</p><p><b>What do you do?</b></p>"
                 f'<ul style="list-style:none;padding-left:0.4em">{choices}</ul>')
 
