@@ -418,11 +418,9 @@ def pseudonym() -> str:
     except (OSError, ValueError, AttributeError):
         pass
     name = _new_pseudonym()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".pseudonym.", suffix=".tmp", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump({"pseudonym": name}, handle)
-    os.replace(tmp, path)
+    from .work import write_text_atomic
+
+    write_text_atomic(path, json.dumps({"pseudonym": name}))
     return name
 
 

@@ -994,22 +994,10 @@ def plan_files() -> dict[str, Path]:
 
 
 def _write(path: Path, text: str, newline: str = "\n") -> None:
-    import os
-    import tempfile
+    from .work import write_text_atomic
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)  # a document to open and share, not a secret (mkstemp makes it private)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    # a document to open and share, not a secret (mkstemp alone makes it private)
+    write_text_atomic(path, text, newline=newline, mode=0o644)
 
 
 def save_plan(plan: Plan, start_date: Any = None, markdown: bool = True, ics: bool = True) -> dict[str, Path]:

@@ -36,14 +36,13 @@ import numbers
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from . import paths
+from . import paths, work
 from .data import DataError, Problem
 
 __all__ = [
@@ -616,41 +615,13 @@ def results_path() -> Path:
     return paths.work_dir() / RESULTS_MODULE / RESULTS_FILE
 
 
-def _shown(path: Path) -> str:
-    for base in (paths.REPO_ROOT, Path.cwd()):
-        try:
-            return path.resolve().relative_to(base.resolve()).as_posix()
-        except ValueError:
-            continue
-    return str(path)
-
-
-def _backup_name(path: Path) -> Path:
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    candidate = path.with_name(f"{path.name}.bak-{stamp}")
-    counter = 1
-    while candidate.exists():
-        candidate = path.with_name(f"{path.name}.bak-{stamp}-{counter}")
-        counter += 1
-    return candidate
+# The work folder's own helpers: how a path is shown, the name of a backup, an atomic write.
+_shown = work.shown_path
+_backup_name = work.backup_path
 
 
 def _write_atomic(path: Path, data: dict[str, Any]) -> None:
-    text = json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    work.write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
 
 
 class _Blocked(Exception):

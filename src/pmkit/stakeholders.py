@@ -31,7 +31,6 @@ import math
 import numbers
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -46,7 +45,7 @@ from . import data as _data
 from .data import DataError, Problem
 from .feedback import Feedback
 from .paths import DATASETS_DIR, work_dir
-from .work import is_unanswered
+from .work import is_unanswered, write_text_atomic
 
 __all__ = [
     "MODULE",
@@ -1223,17 +1222,7 @@ def save_markdown(text: str, filename: str) -> Path:
     folder = work_dir() / MODULE
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / filename
-    fd, tmp = tempfile.mkstemp(prefix=f".{filename}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_text_atomic(target, text)
     return target
 
 

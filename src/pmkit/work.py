@@ -40,6 +40,9 @@ __all__ = [
     "keep_answer",
     "show_saved",
     "is_unanswered",
+    "write_text_atomic",
+    "shown_path",
+    "backup_path",
 ]
 
 ANSWERS_FILE = "answers.json"
@@ -80,6 +83,11 @@ def _backup_name(path: Path) -> Path:
         candidate = path.with_name(f"{path.name}.bak-{stamp}-{counter}")
         counter += 1
     return candidate
+
+
+# Public names for the other modules that keep their own files in the work folder.
+shown_path = _shown
+backup_path = _backup_name
 
 
 def _move_aside(path: Path, reason: str) -> Path | None:
@@ -160,14 +168,19 @@ def _to_json(value: Any, key: str) -> str:
         ) from None
 
 
-def _write_atomic(path: Path, data: dict[str, Any]) -> None:
-    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, allow_nan=False) + "\n"
+def write_text_atomic(path: Path, text: str, *, newline: str = "\n", mode: int | None = None) -> Path:
+    """Replace ``path`` with ``text`` in one step: a temporary file in the same folder, then
+    ``os.replace``. A crash half-way leaves the old file (or none), never half a file. ``mode``
+    sets the permissions (``mkstemp`` makes files private; a document to share wants 0o644)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -175,6 +188,12 @@ def _write_atomic(path: Path, data: dict[str, Any]) -> None:
         except OSError:
             pass
         raise
+    return path
+
+
+def _write_atomic(path: Path, data: dict[str, Any]) -> None:
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, allow_nan=False) + "\n"
+    write_text_atomic(path, text)
 
 
 def save_answer(module: str, key: str, value: Any) -> Path:
