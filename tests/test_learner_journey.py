@@ -23,17 +23,11 @@ own work folder, so nothing is saved into the repository. Screenshots are saved 
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import running_jupyterlab
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_S = 90
@@ -61,72 +55,8 @@ def _answers(questions) -> dict[str, int]:
 def lab(tmp_path_factory, free_port):
     """JupyterLab over a copy of notebooks/, with its own Jupyter folders and PMKIT_WORK_DIR.
     Yields (base URL, work folder, log file); stopped by its PID."""
-    tmp = tmp_path_factory.mktemp("journey")
-    root = tmp / "root"
-    shutil.copytree(
-        REPO_ROOT / "notebooks",
-        root / "notebooks",
-        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
-    )
-    env = dict(os.environ)
-    for name, folder in {
-        "JUPYTER_CONFIG_DIR": "config",
-        "JUPYTER_RUNTIME_DIR": "runtime",
-        "JUPYTER_DATA_DIR": "data",
-        "JUPYTERLAB_SETTINGS_DIR": "lab-settings",
-        "JUPYTERLAB_WORKSPACES_DIR": "lab-workspaces",
-        "IPYTHONDIR": "ipython",
-        "PMKIT_WORK_DIR": "my-work",
-    }.items():
-        (tmp / folder).mkdir()
-        env[name] = str(tmp / folder)
-    cmd = [
-        sys.executable,
-        "-m",
-        "jupyterlab",
-        "--no-browser",
-        "--ip",
-        "127.0.0.1",
-        "--port",
-        str(free_port),
-        "--port-retries=0",
-        "--allow-root",
-        "--IdentityProvider.token=",
-        "--ServerApp.password=",
-        f"--ServerApp.root_dir={root}",
-        "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-    ]
-    log_path = tmp / "jupyterlab.log"
-    with open(log_path, "w", encoding="utf-8") as log:
-        proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{free_port}"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"JupyterLab exited ({proc.returncode}):\n{log_path.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{base}/api/status", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"JupyterLab did not answer in {START_TIMEOUT_S} s:\n{log_path.read_text()}")
-            time.sleep(0.3)
-        yield base, tmp / "my-work", log_path
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
-
-
-# --------------------------------------------------------------------------------------------
-# Driving JupyterLab
+    with running_jupyterlab(tmp_path_factory.mktemp("journey"), free_port, START_TIMEOUT_S) as found:
+        yield found
 
 
 def _wait_idle(page, timeout=RUN_TIMEOUT_MS):
