@@ -257,3 +257,15 @@ def test_every_missing_piece_names_a_real_exercise():
     assert len(titles) > 20
     named = {part.exercise for piece in portfolio.PIECES for part in piece.parts}
     assert named - titles == set(), f"portfolio names exercises that do not exist: {named - titles}"
+
+
+def test_a_fixed_raci_reads_as_a_person_by_decision_table(work_dir):
+    raci = {"Which goes first in Q3": {"Priya Nair": "R", "Daniel Reyes": "A", "Greg Hollis": "C"},
+            "What Rotawise offers FreshBite": {"Greg Hollis": "A", "Priya Nair": "C"}}
+    work.save_answer("04-stakeholders", "raci_fix", raci)
+    md = pf.to_markdown(pf.build_portfolio("Ada Engineer"))
+    # answers.json keeps its keys sorted, so the decisions come back in alphabetical order
+    assert "| Person | What Rotawise offers FreshBite | Which goes first in Q3 |" in md
+    assert re.search(r"\| Greg Hollis \| A \| C \|", md), md
+    assert re.search(r"\| Daniel Reyes \|\s*\| A \|", md), md  # no role in the FreshBite decision
+    assert '{"Priya Nair"' not in md  # never a raw dict

@@ -310,6 +310,22 @@ def _render_dict(value: Any, label: str):
     return [_dict_table(value)]
 
 
+def _render_matrix(value: Any, label: str):
+    """A decision-rights matrix saved as {decision: {person: role}}: one row per person, one
+    column per decision. Anything else is shown as a plain two-column table."""
+    if not isinstance(value, dict) or not value:
+        return None
+    if not all(isinstance(roles, dict) for roles in value.values()):
+        return [_dict_table(value)]
+    people: list[str] = []
+    for roles in value.values():
+        people += [str(person) for person in roles if str(person) not in people]
+    decisions = list(value)
+    rows = [[person] + [_scalar({str(k): v for k, v in value[d].items()}.get(person, "")) for d in decisions]
+            for person in people]
+    return [Block("table", headers=["Person"] + [str(d) for d in decisions], rows=rows)]
+
+
 def _render_misleading(value: Any, label: str):
     text = _text(value)
     return [Block("p", f"{label.capitalize()}: {text}")] if text else None
@@ -438,7 +454,7 @@ _RENDERERS = {
     "misleading_item": _render_misleading,
     "misleading_reason": _render_misleading,
     "stakeholder_map": _render_map,
-    "raci_fix": _render_dict,
+    "raci_fix": _render_matrix,
     "next_message": _render_text,
     "executive_summary": _render_text,
     "release_notes": _render_text,
