@@ -101,29 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 if the folder differs from what this script makes")
     parser.add_argument("--outdir", type=Path, default=OUT, help="folder to write or check (default: datasets/cohort_demo)")
     args = parser.parse_args(argv)
-    files = render()
-    if args.check:
-        problems = []
-        present = {p.name for p in args.outdir.iterdir()} if args.outdir.is_dir() else set()
-        for name, data in files.items():
-            path = args.outdir / name
-            if not path.is_file():
-                problems.append(f"{path} is missing")
-            elif path.read_bytes() != data:
-                problems.append(f"{path} differs from what make_cohort_demo.py makes")
-        for extra in sorted(present - set(files)):
-            problems.append(f"{args.outdir / extra} is not made by make_cohort_demo.py")
-        if problems:
-            print("\n".join(problems), file=sys.stderr)
-            print("Run `python datasets/make_cohort_demo.py` to regenerate.", file=sys.stderr)
-            return 1
-        print(f"{args.outdir} matches make_cohort_demo.py ({len(files)} files)")
-        return 0
-    args.outdir.mkdir(parents=True, exist_ok=True)
-    for name, data in files.items():
-        (args.outdir / name).write_bytes(data)
-    print(f"wrote {len(files)} files to {args.outdir}")
-    return 0
+    from pmkit.generated import write_or_check
+
+    return write_or_check(render(), args.outdir, "datasets/make_cohort_demo.py", args.check, only_these=True)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,8 @@ Usage (from the repository root):
     python datasets/make_discovery.py            # (re)write the four CSV files
     python datasets/make_discovery.py --check    # exit 1 if the committed CSVs differ from the script
 
-Only the standard library and NumPy are used. Output is deterministic: UTF-8 without a BOM,
+Only the standard library, NumPy and pmkit.generated (the shared write-or-check step) are used.
+Output is deterministic: UTF-8 without a BOM,
 comma separated, "\\n" line endings. The data is fictional and licensed CC BY 4.0
 (see datasets/README.md).
 """
@@ -446,28 +447,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder to write to or check (default: this script's folder)")
     args = parser.parse_args(argv)
 
-    files = render()
-    if args.check:
-        stale = []
-        for name, text in files.items():
-            path = args.outdir / name
-            if not path.is_file():
-                stale.append(f"{path} is missing")
-            elif path.read_bytes() != text.encode("utf-8"):
-                stale.append(f"{path} differs from what make_discovery.py produces")
-        if stale:
-            for line in stale:
-                print(line, file=sys.stderr)
-            print("Run `python datasets/make_discovery.py` to regenerate.", file=sys.stderr)
-            return 1
-        print(", ".join(files) + " match make_discovery.py")
-        return 0
+    from pmkit.generated import write_or_check
 
-    args.outdir.mkdir(parents=True, exist_ok=True)
-    for name, text in files.items():
-        (args.outdir / name).write_bytes(text.encode("utf-8"))
-        print(f"wrote {args.outdir / name}")
-    return 0
+    return write_or_check(render(), args.outdir, "datasets/make_discovery.py", args.check)
 
 
 if __name__ == "__main__":
