@@ -311,3 +311,17 @@ def running_jupyterlab(tmp: Path, port: int, start_timeout_s: float = 90):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def exercise_titles() -> set[str]:
+    """The title of every exercise in the solution notebooks, as learners see it, plus Module
+    00's exercise (the self-assessment itself has no exercises notebook)."""
+    import json
+    import re
+
+    titles = {"Take the self-assessment"}
+    for nb in (REPO_ROOT / "exercises" / "solutions").glob("*.ipynb"):
+        for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]:
+            titles |= set(re.findall(r"\{exercise\} (.+)", "".join(cell["source"])))
+    return titles

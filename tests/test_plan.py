@@ -342,11 +342,19 @@ def test_intensity_follows_the_hours(hours, n_actions):
     n_ex = 1 if hours < 3 else 2
     for month in plan.months:
         assert len(month.actions) == n_actions
-        specials = [e for e in month.exercises if e.title in ("Build a STAR story", "Assemble your portfolio")]
+        specials = [e for e in month.exercises if e.title in ("A STAR story from your own work", "Assemble your portfolio and frame it")]
         assert len(month.exercises) == max(n_ex, len(specials)), (month.number, month.exercises)
     prep = [m for m in plan.months if m.phase == "prepare"]
     if plan.prep_months <= 12:
-        assert Exercise("07", "Assemble your portfolio") in prep[-1].exercises
+        assert Exercise("07", "Assemble your portfolio and frame it") in prep[-1].exercises
 
 
 Exercise = pl.Exercise
+
+
+def test_every_exercise_the_plan_suggests_exists(exercise_titles):
+    """The plan sends the learner to course exercises by title: each must be a real exercise."""
+    named = {ex.title for table in (pl.AREA_PLAN, pl.MOVE_PLAN) for entry in table.values()
+             for ex in entry.get("exercises", [])}
+    assert len(named) >= 15
+    assert named - exercise_titles == set(), f"the plan names exercises that do not exist: {named - exercise_titles}"

@@ -170,11 +170,12 @@ AREA_PLAN: dict[str, dict[str, Any]] = {
         "short": "Discovery",
         "practise": "Ask about what people did, not what they might want; write what you learn as insights "
                     "and a problem statement, never as feature requests.",
-        "exercises": [Exercise("02", "Rewrite leading interview questions"),
-                      Exercise("02", "Write insight statements and a problem statement"),
-                      Exercise("07", "Problem or solution? drill"),
+        "exercises": [Exercise("02", "Rewrite five bad interview questions"),
+                      Exercise("02", "Synthesise the notes into insight statements"),
+                      Exercise("02", "Write the problem statement for the most important opportunity"),
+                      Exercise("07", "Problem or solution?"),
                       Exercise("07", "Reframe three solutions as problems"),
-                      Exercise("02", "Plan follow-up questions")],
+                      Exercise("02", "The three follow-ups drill")],
         "actions": ["Join three customer or support calls and write down the problem behind each request",
                     "Run five customer interviews about the past, not about your ideas",
                     "Write a one-page insight summary and share it with your PM",
@@ -195,9 +196,9 @@ AREA_PLAN: dict[str, dict[str, Any]] = {
     "stakeholders": {
         "short": "Stakeholders",
         "practise": "Map who has power and interest, and build agreement before the meeting rather than in it.",
-        "exercises": [Exercise("04", "Map the stakeholders"),
-                      Exercise("04", "Fix the RACI"),
-                      Exercise("04", "Write the next message")],
+        "exercises": [Exercise("04", "Map the stakeholders of the engine rewrite"),
+                      Exercise("04", "Fix the broken RACI"),
+                      Exercise("04", "Play the FreshBite scenario and write your next message")],
         "actions": ["Draw a power-interest map for a project you work on",
                     "Hold one-to-ones with three people outside engineering: sales, support and design",
                     "Run one decision meeting with a written pre-read, and send the decision record after it",
@@ -206,9 +207,9 @@ AREA_PLAN: dict[str, dict[str, Any]] = {
     "writing": {
         "short": "Writing",
         "practise": "Write short documents with the decision first, for readers who are not engineers.",
-        "exercises": [Exercise("05", "Write the executive summary"),
-                      Exercise("05", "Write the release notes"),
-                      Exercise("05", "Write the press release")],
+        "exercises": [Exercise("05", "A five-sentence executive summary"),
+                      Exercise("05", "Release notes customers read"),
+                      Exercise("05", "The press release, before you build")],
         "actions": ["Write a one-pager for a feature your team is planning",
                     "Write the customer-facing release notes for your next release",
                     "Ask a reader who is not an engineer for feedback on one document",
@@ -216,10 +217,10 @@ AREA_PLAN: dict[str, dict[str, Any]] = {
     },
 }
 
-TRANSITION_EXERCISES = [Exercise("06", "Choose your path"),
-                        Exercise("06", "Build a STAR story"),
-                        Exercise("06", "Calibrate your estimates"),
-                        Exercise("07", "Assemble your portfolio")]
+TRANSITION_EXERCISES = [Exercise("06", "Choose your path and justify it"),
+                        Exercise("06", "A STAR story from your own work"),
+                        Exercise("06", "A calibration round"),
+                        Exercise("07", "Assemble your portfolio and frame it")]
 
 MOVE_PLAN: dict[str, dict[str, Any]] = {
     "internal transfer": {
@@ -252,19 +253,19 @@ MOVE_PLAN: dict[str, dict[str, Any]] = {
 ROLE_PLAN = [
     {"focus": "First month as a PM: listen and learn",
      "practise": "Stay in the problem: before any fix comes to mind, ask three or more follow-up questions.",
-     "exercises": [Exercise("07", "Problem or solution? drill"), Exercise("04", "Map the stakeholders")],
+     "exercises": [Exercise("07", "Problem or solution?"), Exercise("04", "Map the stakeholders of the engine rewrite")],
      "actions": ["Meet every key stakeholder one to one, and draw the power-interest map of your new area",
                  "Agree with your engineering lead which decisions are theirs",
                  "Start a weekly log of decisions, alignment and learning"]},
     {"focus": "Earn trust: outcomes before output",
      "practise": "Say what must be true and why; leave the how to the engineers.",
-     "exercises": [Exercise("01", "Trace the system"), Exercise("03", "Explain the top three in business terms")],
+     "exercises": [Exercise("01", "Trace what reliable notifications change"), Exercise("03", "Explain the top three in business terms")],
      "actions": ["Agree with your manager what success looks like at 30, 60 and 90 days",
                  "Write your first decision record and share it",
                  "Ask for feedback on one meeting you ran"]},
     {"focus": "Value the soft deliverables",
      "practise": "Count alignment, decisions and customer understanding as real output, and write them down.",
-     "exercises": [Exercise("04", "Write the next message"), Exercise("05", "Write the executive summary")],
+     "exercises": [Exercise("04", "Play the FreshBite scenario and write your next message"), Exercise("05", "A five-sentence executive summary")],
      "actions": ["Review your weekly log: what did the team decide faster because of you?",
                  "Run five customer interviews for your own area",
                  "Ask a non-engineer for feedback on one document"]},
@@ -586,8 +587,8 @@ def build_plan(hours_per_week: Any, path: Any = None, assessment: Any = _SAVED) 
         if number <= prep_months:
             area = focus[(number - 1) % len(focus)]
             spec = AREA_PLAN[area]
-            specials = ([Exercise("06", "Build a STAR story")] if number == interview_prep_month else []) + \
-                       ([Exercise("07", "Assemble your portfolio")] if number == prep_months else [])
+            specials = ([Exercise("06", "A STAR story from your own work")] if number == interview_prep_month else []) + \
+                       ([Exercise("07", "Assemble your portfolio and frame it")] if number == prep_months else [])
             exercises = _take(spec["exercises"], used_ex, area, max(0, n_ex - len(specials))) + specials
             actions = _take(spec["actions"], used_act, area, n_act)
             month = Month(number, "prepare", readiness.AREA_TITLES[area], area,
